@@ -1,0 +1,55 @@
+"""python -m ingest PATH...: store the cables in files, folders and cables.csv dumps."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from core.errors import CableQAError
+from core.settings import Settings
+from ingest.pipeline import IngestReport, ingest
+
+EXAMPLE = "example: python -m ingest ../shared/corpus/raw ../shared/corpus/annotated cables.csv"
+
+
+def render(report: IngestReport, totals: tuple[int, int]) -> str:
+    entities = ", ".join(f"{kind} {report.entities[kind]}" for kind in ("PER", "ORG", "LOC", "MISC"))
+    lines = [
+        f"Stored {report.stored} cables ({report.paragraphs} paragraphs in {report.records} records; entities: {entities}).",
+        f"Skipped {report.unchanged} unchanged cables.",
+        f"Failed: {len(report.failed)}.",
+    ]
+    lines += [f"  - {reason}" for reason in report.failed]
+    if report.notes:
+        lines.append(f"Notes: {len(report.notes)}.")
+        lines += [f"  - {note}" for note in report.notes]
+    if report.ignored:
+        lines.append(f"Ignored {report.ignored} files in the folders that are not .html, .htm, .txt or .csv.")
+    lines.append(f"The store now holds {totals[0]} cables in {totals[1]} records.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__, epilog=EXAMPLE)
+    parser.add_argument("paths", nargs="+", type=Path, help="cable files (.html, .htm, .txt), folders of them, or a cables.csv")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        from ingest.entities import Recognizer
+
+        store = settings.open_store()
+        embedder = settings.embedder()
+        recognizer = Recognizer()
+        with tqdm(desc="cables", unit=" cable", file=sys.stderr) as bar:
+            report = ingest(args.paths, store=store, embedder=embedder, recognizer=recognizer, settings=settings, on_cable=bar.update)
+    except CableQAError as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    print(render(report, store.count()))
+    return 0 if report.read or not report.failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

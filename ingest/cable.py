@@ -1,0 +1,161 @@
+"""Turning a `CableSource` into a `Cable`: header fields, the reference id, and clean numbered paragraphs."""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+
+from core.errors import UnreadableCable
+from core.models import Cable, Entity, Paragraph
+from ingest import header
+from ingest.entities import clean_annotation
+from ingest.paragraphs import ANCHOR, split_paragraphs
+from ingest.readers import ENTITY_CLOSE, ENTITY_OPEN, ENTITY_SEP, CableSource
+from ingest.text import detokenize, drop_page_furniture, unwrap
+
+_SENTINEL_ENTITY = re.compile(f"{ENTITY_OPEN}(PER|ORG|LOC|MISC){ENTITY_SEP}(.*?){ENTITY_CLOSE}", re.S)
+_MARKING = re.compile(r"^\(\s*([A-Z]{1,4}(?:\s*/\s*[A-Z]{1,4})?)\s*\)\s*")
+_CLASS_LINE = re.compile(
+    r"(UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|C O N F I D E N T I A L|S E C R E T|U N C L A S S I F I E D|UNCLAS\w*)"
+    r"(?:\s*//?\s*[A-Z ]+?)?(?:\s+SECTION\s+\d+\s+OF\s+\d+)?\s+([A-Z][A-Z .'-]*?[A-Z])\s+0*(\d{1,6})\b"
+)
+_HANDLING = ("NOFORN", "NODIS", "EXDIS", "LIMDIS", "SIPDIS", "ORCON", "SENSITIVE", "FOR OFFICIAL USE ONLY")
+_HEADER_BLOCK = re.compile(
+    r"^\s*(?:UNCLAS|CONFIDENTIAL|SECRET|C O N F|S E C R|U N C L|SIPDIS|NOFORN|E\.?\s?O\.?|DECL|TAGS|SUBJ|REF|"
+    r"CLASSIFIED BY|DERIVED FROM|REASON|PASS|DEPT|FOR |SENSITIVE|STATE FOR|E X D I S|N O D I S|SECTION|"
+    r"\(U\)|ALSO FOR|USEU|USNATO|NSC|DOE|CORRECTED COPY|SUBJECT)",
+    re.I,
+)
+
+
+def _plain(text: str) -> str:
+    """Text with annotation sentinels reduced to their words."""
+    return _SENTINEL_ENTITY.sub(lambda m: m.group(2), text).replace(ANCHOR, "")
+
+
+def _year_of(date: str | None) -> int | None:
+    return int(date[:4]) if date else None
+
+
+def _classification(source: CableSource, preamble: str) -> tuple[str, tuple[str, ...]]:
+    head = preamble[:3000].upper()
+    handling = tuple(word for word in _HANDLING if re.search(rf"\b{word}\b", head))
+    if source.classification:
+        return source.classification.upper(), handling
+    m = _CLASS_LINE.search(head)
+    if not m:
+        return "UNKNOWN", handling
+    level = m.group(1).replace(" ", "")
+    level = "UNCLASSIFIED" if level.startswith("UNCLAS") else level
+    return (f"{level}//NOFORN" if "NOFORN" in handling else level), handling
+
+
+def _post_and_serial(preamble: str) -> tuple[str, str] | None:
+    m = _CLASS_LINE.search(preamble[:3000].upper())
+    return (m.group(2), m.group(3)) if m else None
+
+
+def _opening_paragraph(preamble: str) -> str:
+    """Text between the header fields and ¶1 that is prose: an unnumbered opening paragraph."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", preamble) if b.strip()]
+    last_header = max((i for i, b in enumerate(blocks) if _HEADER_BLOCK.match(b)), default=-1)
+    rest = "\n\n".join(blocks[last_header + 1 :])
+    return rest if len(rest) >= 80 and re.search(r"[a-zA-Z]{3}[.!?]", rest) else ""
+
+
+def _clean_paragraph(text: str, annotated: bool, post_serial: tuple[str, str] | None) -> tuple[str, list[Entity]]:
+    entities: list[Entity] = []
+
+    def keep(m: re.Match) -> str:
+        entity = clean_annotation(m.group(1), detokenize(m.group(2)))
+        if entity:
+            entities.append(entity)
+        return m.group(2)
+
+    if post_serial:
+        # The annotator tagged the post in page headers too ("[LOC PARIS  ] 00001616 002 OF 002").
+        text = re.sub(
+            f"{ENTITY_OPEN}\\w+{ENTITY_SEP}([^{ENTITY_CLOSE}]*){ENTITY_CLOSE}(?=\\s+0*{post_serial[1]}\\s+\\d{{1,3}}(?:\\.\\d+)?\\s+OF\\s+\\d)",
+            r"\1",
+            text,
+        )
+    text = _SENTINEL_ENTITY.sub(keep, text).replace(ANCHOR, "")
+    if post_serial:
+        text = drop_page_furniture(text, *post_serial)
+    text = re.sub(r"(?m)^\s*SIPDIS\s*$", "", text)
+    if annotated:
+        text = detokenize(text)
+    return unwrap(text), entities
+
+
+def build_cable(source: CableSource) -> Cable:
+    """Parse a cable's header fields and split it into clean numbered paragraphs."""
+    preamble, raw_paragraphs = split_paragraphs(source.text)
+    plain_preamble = _plain(preamble)
+    if source.annotated:
+        plain_preamble = detokenize(plain_preamble)
+    notes = list(source.notes)
+    declassify_on = header.parse_nondisclosure_deadline(plain_preamble)
+    date = source.date
+    if not date and declassify_on:
+        # E.O. 12958's default is declassification ten years after the cable's date.
+        decl = Date.fromisoformat(declassify_on)
+        try:
+            date = decl.replace(year=decl.year - 10).isoformat()
+        except ValueError:  # 29 February
+            date = decl.replace(year=decl.year - 10, day=28).isoformat()
+        notes.append(f"date inferred as {date}: ten years before the declassification date {declassify_on}")
+    post_serial = _post_and_serial(plain_preamble) or _post_and_serial(_plain(source.text))
+    if source.reference_id:
+        reference_id = header.canonicalize_id(source.reference_id)
+    elif post_serial and date:
+        reference_id = header.make_reference_id(int(date[:4]), *post_serial)
+    else:
+        raise UnreadableCable(
+            f"{source.source}: cannot tell the cable's reference id (no classification line like "
+            "'CONFIDENTIAL PARIS 001616' with a date, and no id in the file's metadata)"
+        )
+    if not post_serial:
+        m = re.match(r"\d{2}([A-Z]+?)(\d+)$", reference_id)
+        post_serial = (m.group(1), m.group(2)) if m else None
+    classification, handling = _classification(source, plain_preamble)
+
+    paragraphs: list[Paragraph] = []
+    seen: dict[int, int] = {}
+
+    def add(number: int, raw: str) -> None:
+        text, entities = _clean_paragraph(raw, source.annotated, post_serial)
+        if not text.strip():
+            return
+        seen[number] = seen.get(number, 0) + 1
+        paragraphs.append(Paragraph(reference_id, number, text, tuple(entities), occurrence=seen[number]))
+
+    opening = _opening_paragraph(preamble) if raw_paragraphs else ""
+    if opening:
+        add(0, opening)
+    for raw in raw_paragraphs:
+        add(raw.number, raw.text)
+    if not raw_paragraphs:
+        body = _opening_paragraph(preamble) or preamble
+        add(0, body)
+        notes.append("no numbered paragraphs: the body is stored as one paragraph, ¶0")
+    if not paragraphs:
+        raise UnreadableCable(f"{source.source}: the cable {reference_id} has no text after its header")
+
+    full_text = plain_preamble + "\n\n" + "\n\n".join(p.text for p in paragraphs)
+    origin = source.origin or (post_serial[0].title() if post_serial else "")
+    return Cable(
+        reference_id=reference_id,
+        date=date,
+        origin=origin,
+        classification=classification,
+        handling=handling,
+        tags=tuple(header.parse_tags(plain_preamble)),
+        subject=header.parse_subject(plain_preamble),
+        references=tuple(header.parse_references(plain_preamble, _year_of(date), reference_id)),
+        summary=header.parse_summary(full_text),
+        declassify_on=declassify_on,
+        paragraphs=tuple(paragraphs),
+        source=source.source,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,128 @@
+"""Splitting a cable's text into its preamble and its numbered paragraphs, keeping the cable's own numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Readers turn the Cablegate anchors `<a id='parN' ...>¶</a>N.` into this sentinel followed by N,
+# so that an anchor the site put on something that is not a paragraph (06NEWDELHI5239 has a
+# "¶1993" on a year) can be put back as the plain text it was.
+ANCHOR = "\x00"
+
+_ANCHOR_MARK = re.compile(ANCHOR + r"(\d{1,5})[ \t]*(?:\.(?!\d))?")
+_PILCROW_MARK = re.compile(r"(?m)^[ \t]*¶[ \t]*(\d{1,5})[ \t]*\.(?!\d)")
+# Plain numbering as teletype cables print it: "1. (C) Summary", "2.(S/NF) ...", "1 . ( C )".
+_CLASSIFIED_MARK = re.compile(r"(?m)^[ \t]*(\d{1,3})[ \t]*\.[ \t]*(?=\([ \t]*[A-Z]{1,4}(?:[ \t]*/[ \t]*[A-Z]{1,4})?[ \t]*\))")
+_PLAIN_MARK = re.compile(r"(?m)^[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z\"])")
+
+# A number more than this far past the previous paragraph's is text, not a paragraph mark
+# (years, "para 30" references): real cables skip a few numbers, never dozens.
+MAX_NUMBER_GAP = 5
+
+
+@dataclass(frozen=True)
+class _Mark:
+    start: int
+    end: int
+    number: int
+    explicit: bool  # an anchor or a printed ¶, not a bare "1." at a line start
+    classified: bool  # followed by a classification marking such as "(C)"
+
+
+@dataclass(frozen=True)
+class RawParagraph:
+    """A paragraph's printed number and its text before clean-up (0 numbers text outside the numbering)."""
+
+    number: int
+    text: str
+
+
+def _candidate_marks(text: str) -> list[_Mark]:
+    marks = {}
+    for pattern, explicit in ((_ANCHOR_MARK, True), (_PILCROW_MARK, True), (_CLASSIFIED_MARK, False), (_PLAIN_MARK, False)):
+        for m in pattern.finditer(text):
+            if m.start() in marks:
+                continue
+            classified = explicit or pattern is _CLASSIFIED_MARK
+            marks[m.start()] = _Mark(m.start(), m.end(), int(m.group(1)), explicit, classified)
+    return sorted(marks.values(), key=lambda mark: mark.start)
+
+
+def _select_marks(marks: list[_Mark]) -> list[_Mark]:
+    """Keep the marks that continue the cable's numbering; the rest are text."""
+    has_explicit = any(mark.explicit for mark in marks)
+    chosen: list[_Mark] = []
+    last = 0
+    for mark in marks:
+        n = mark.number
+        if n == 0 or n > last + MAX_NUMBER_GAP:
+            continue
+        if not mark.explicit:
+            # Bare numbers at a line start are often list items inside a paragraph; trust them
+            # only where they carry a classification marking or the cable has no other numbering.
+            if has_explicit and not mark.classified:
+                continue
+            if n <= last or (not mark.classified and n != last + 1):
+                continue
+        chosen.append(mark)
+        last = n
+    return chosen
+
+
+def _restore_rejected_anchors(text: str) -> str:
+    return re.sub(ANCHOR + r"(\d+)", r"\1", text)
+
+
+_UNDERLINE = re.compile(r"^\s*[-=_*]{3,}\s*$")
+_SENTENCE_END = re.compile(r"[.;,:!?]['\"\u201d)]?\s*$")
+
+
+def _is_heading_block(lines: list[str]) -> bool:
+    words = " ".join(lines).split()
+    if not words or len(lines) > 3 or len(words) > 14:
+        return False
+    if len(lines) >= 2 and _UNDERLINE.match(lines[-1]):
+        return True
+    return len(lines) == 1 and not _SENTENCE_END.search(lines[0]) and len(lines[0]) <= 90
+
+
+def _move_trailing_heading(text: str) -> tuple[str, str]:
+    """Split a paragraph's trailing section heading off, so it can open the next paragraph.
+
+    Cables put headings between paragraphs ("Cote d'Ivoire\\n-------------\\n¶3."); read in order
+    they would end the paragraph before the one they introduce.
+    """
+    blocks = re.split(r"(\n[ \t]*\n)", text.rstrip())
+    if len(blocks) < 3:
+        return text, ""
+    last = [line for line in blocks[-1].splitlines() if line.strip()]
+    if not _is_heading_block(last):
+        return text, ""
+    return "".join(blocks[:-2]), blocks[-1].strip()
+
+
+def split_paragraphs(text: str) -> tuple[str, list[RawParagraph]]:
+    """Split a cable's text into (preamble, numbered paragraphs), in the cable's order.
+
+    Gaps and repeated numbers are kept as printed. The preamble is everything before the first
+    numbered paragraph: the header fields and, in some cables, an unnumbered opening paragraph.
+    """
+    marks = _select_marks(_candidate_marks(text))
+    if not marks:
+        return _restore_rejected_anchors(text), []
+    preamble = text[: marks[0].start]
+    bodies = [text[mark.end : (marks[i + 1].start if i + 1 < len(marks) else len(text))] for i, mark in enumerate(marks)]
+    paragraphs = []
+    heading = ""
+    for mark, body in zip(marks, bodies):
+        body = f"{heading}\n\n{body.strip()}" if heading else body
+        if mark is not marks[-1]:
+            body, heading = _move_trailing_heading(body)
+        paragraphs.append(RawParagraph(mark.number, _restore_rejected_anchors(body).strip()))
+    kept, heading = _move_trailing_heading(preamble)
+    if "\n" in heading:  # only an underlined heading: a lone last header line ("TAGS: ...") stays put
+        preamble = kept
+        first = paragraphs[0]
+        paragraphs[0] = RawParagraph(first.number, f"{heading}\n\n{first.text}")
+    return _restore_rejected_anchors(preamble), paragraphs

@@ -1,0 +1,74 @@
+"""Text clean-up shared by the cable readers: detokenizing, unwrapping and dropping page furniture."""
+
+from __future__ import annotations
+
+import re
+
+# The annotated corpus is tokenized: "Russia 's", "retreat , and", "( C )", and the tagger
+# wrote apostrophes as commas: "1990 , s agreements", "can , t fulfill".
+_TOKEN_APOSTROPHE = re.compile(r"(\w) , (s|t|d|ll|re|ve|m)\b")
+_SPACE_BEFORE = re.compile(r" +([,.;:!?%)\]}]|'s\b|n't\b|'re\b|'ve\b|'ll\b|'d\b|'m\b)")
+_SPACE_AFTER = re.compile(r"([(\[{$]) +")
+_QUOTED = re.compile(r'" ([^"\n]*?) "')
+_SPLIT_WORD_AFTER_APOSTROPHE = re.compile(r"(\w) '(s)\b")
+
+
+def detokenize(text: str) -> str:
+    """Re-join the punctuation of tokenized text: "Russia 's retreat , and" -> "Russia's retreat, and"."""
+    text = _TOKEN_APOSTROPHE.sub(r"\1'\2", text)
+    text = _SPLIT_WORD_AFTER_APOSTROPHE.sub(r"\1'\2", text)
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    text = _SPACE_AFTER.sub(r"\1", text)
+    return _QUOTED.sub(r'"\1"', text)
+
+
+_BULLET = re.compile(r"^(?:-{1,2}|\*|\u2022|\(?[a-zA-Z0-9]{1,2}\)|[A-Z]\.)\s")
+_UNDERLINE_LINE = re.compile(r"\n[ \t]*[-=_*]{3,}[ \t]*(?=\n|$)")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines into flowing text, keeping blank-line breaks and list items.
+
+    Teletype cables are wrapped at about 65 characters; a reader wants sentences, and so do
+    the embedder and the keyword index. A heading's "-------" underline becomes a block break.
+    """
+    text = _UNDERLINE_LINE.sub("\n", text)
+    blocks = re.split(r"\n\s*\n", text.strip())
+    out = []
+    for block in blocks:
+        joined: list[str] = []
+        for line in block.splitlines():
+            line = _SPACES.sub(" ", line).strip()
+            if not line:
+                continue
+            if joined and not _BULLET.match(line):
+                joined[-1] = f"{joined[-1]} {line}"
+            else:
+                joined.append(line)
+        if joined:
+            out.append("\n".join(joined))
+    return "\n\n".join(out)
+
+
+def drop_page_furniture(text: str, post: str, serial: str) -> str:
+    """Remove the page and section headers a multi-page cable repeats mid-text.
+
+    They read "PARIS 00001040  002 OF 003" or "C O N F I D E N T I A L SECTION 02 OF 03 PARIS 001040",
+    sometimes in the middle of a sentence ("a strengthened OSCE PARIS 00001616 002 OF 002 monitoring").
+    """
+    if not post or not serial:
+        return text
+    post_pattern = r"\s*".join(re.escape(part) for part in post.split())
+    page = re.compile(rf"[ \t]*\b{post_pattern}\s+0*{serial}\s+\d{{1,3}}(?:\.\d+)?\s+OF\s+\d{{1,3}}\b[ \t]*")
+    section = re.compile(
+        rf"(?m)^[^\n]*\bSECTION\s+\d+\s+OF\s+\d+\s+{post_pattern}\s+0*{serial}\b[^\n]*$"
+    )
+    text = section.sub("", text)
+    return page.sub(" ", text)
+
+
+def is_shouting(text: str) -> bool:
+    """True for text written in capitals, as most cables before about 2005 are."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) / len(letters) > 0.8

@@ -1,0 +1,46 @@
+from ingest.paragraphs import ANCHOR, split_paragraphs
+
+
+def numbers(text):
+    return [p.number for p in split_paragraphs(text)[1]]
+
+
+def test_anchor_out_of_sequence_is_text_not_a_paragraph():
+    text = f"HEADER\n{ANCHOR}1. First.\n{ANCHOR}2. In {ANCHOR}1993 it began.\n{ANCHOR}3. Third."
+    preamble, paragraphs = split_paragraphs(text)
+    assert [p.number for p in paragraphs] == [1, 2, 3]
+    assert "In 1993 it began." in paragraphs[1].text
+
+
+def test_gaps_and_repeated_numbers_are_kept_as_printed():
+    text = f"H\n{ANCHOR}1. a\n{ANCHOR}3. b\n{ANCHOR}4. c\n{ANCHOR}4. d\n{ANCHOR}6. e"
+    assert numbers(text) == [1, 3, 4, 4, 6]
+
+
+def test_plain_numbering_with_classification_marks():
+    text = "TAGS: PGOV\n\n1.(C) Summary: one.\n\n2.(C) Two.\n\n3. (S/NF) Three.\n"
+    assert numbers(text) == [1, 2, 3]
+
+
+def test_numbered_list_inside_a_paragraph_is_not_a_paragraph():
+    text = f"H\n{ANCHOR}1. Points:\n1. first point\n2. second point\n{ANCHOR}2. Next."
+    preamble, paragraphs = split_paragraphs(text)
+    assert [p.number for p in paragraphs] == [1, 2]
+    assert "2. second point" in paragraphs[0].text
+
+
+def test_mixed_plain_and_anchor_numbering():
+    # 06ANKARA4688 prints 1. and 2. plainly, then anchors from 3 on.
+    text = f"SUBJECT: X\n\n1.(C) One.\n\n2.(C) Two.\n\n{ANCHOR}3. (C/NF) Three."
+    assert numbers(text) == [1, 2, 3]
+
+
+def test_section_heading_belongs_to_the_next_paragraph():
+    text = "H\n\u00b61. One ends here.\n\nCote d'Ivoire\n-------------\n\u00b62. Bigot said so.\n"
+    _, paragraphs = split_paragraphs(text)
+    assert "Cote d'Ivoire" not in paragraphs[0].text
+    assert paragraphs[1].text.startswith("Cote d'Ivoire")
+
+
+def test_no_numbers_means_no_paragraphs():
+    assert split_paragraphs("just a body of text") == ("just a body of text", [])

@@ -1,0 +1,26 @@
+from ingest.text import detokenize, drop_page_furniture, is_shouting, unwrap
+
+
+def test_detokenize_rejoins_punctuation_and_apostrophes():
+    assert detokenize("Russia 's retreat , and ( C ) \" one-off \" .") == 'Russia\'s retreat, and (C) "one-off".'
+    assert detokenize("the same 1990 , s agreements") == "the same 1990's agreements"
+    assert detokenize("noted that , s obviously a mandate Georgia can , t fulfill now") == (
+        "noted that's obviously a mandate Georgia can't fulfill now"
+    )
+
+
+def test_unwrap_joins_wrapped_lines_but_keeps_blocks_and_bullets():
+    text = "Bigot thought elections were\nstill possible.\n\n--  Niger:  He feared\nthe worst.\n-- Guinea: hopeless."
+    assert unwrap(text) == "Bigot thought elections were still possible.\n\n-- Niger: He feared the worst.\n-- Guinea: hopeless."
+
+
+def test_page_furniture_is_dropped_even_mid_sentence():
+    text = "a strengthened OSCE PARIS 00001616 002 OF 002 monitoring mission"
+    assert drop_page_furniture(text, "PARIS", "1616") == "a strengthened OSCE monitoring mission"
+    section = "end of page\nC O N F I D E N T I A L SECTION 02 OF 03 PARIS 001040\nnext page"
+    assert "SECTION" not in drop_page_furniture(section, "PARIS", "1040")
+
+
+def test_shouting():
+    assert is_shouting("THE AMBASSADOR MET PRESIDENT MUGABE ON TUESDAY")
+    assert not is_shouting("The Ambassador met President Mugabe on Tuesday in HARARE")
