@@ -40,7 +40,7 @@ class MiniLMEmbedder:
         self.batch_size = batch_size
 
     def windows(self, text: str) -> list[str]:
-        offsets = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        offsets = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)["offset_mapping"]
         if len(offsets) <= self.window_tokens:
             return [text]
         step = self.window_tokens - self.overlap

@@ -47,6 +47,11 @@ class Settings:
 
         return open_store(self)
 
+    def open_keyword_index(self):
+        from core.keyword import KeywordIndex
+
+        return KeywordIndex(self.data_dir / "keyword.sqlite3")
+
     def embedder(self):
         from core.embedding import MiniLMEmbedder
 

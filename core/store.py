@@ -8,13 +8,15 @@ remove every record of a changed cable.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from core.errors import StoreError
 from core.models import Cable, Entity, EntityType, Paragraph
 
+# (cable, content hash, record ids, documents, metadatas, embeddings)
+Item = tuple[Cable, str, list[str], list[str], list[dict], list[list[float]]]
 PENDING = "pending"  # a cable whose write began but did not finish; the next ingest redoes it
 ENTITY_FIELDS = {EntityType.PER: "per", EntityType.ORG: "org", EntityType.LOC: "loc", EntityType.MISC: "misc"}
 
@@ -122,12 +124,14 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def write(self, items: Sequence[tuple[Cable, str, list[str], list[str], list[dict], list[list[float]]]], old: dict[str, list[str]]) -> None:
+    def write(self, items: Sequence[Item], old: dict[str, list[str]], before_commit: Callable[[], None] = lambda: None) -> None:
         """Replace the records of these cables.
 
         items: (cable, content hash, record ids, documents, metadatas, embeddings) per cable;
         old: each cable's record ids from before. The manifest marks the cables pending first,
-        listing old and new ids, so an ingest killed midway is redone cleanly by the next one.
+        listing old and new ids, so an ingest killed midway is redone cleanly by the next one;
+        `before_commit` runs after the records are written and before the cables are marked done
+        (ingest updates the keyword index there).
         """
         self._mark(
             (cable.reference_id, PENDING, sorted(set(ids) | set(old.get(cable.reference_id, []))), {"hash": PENDING})
@@ -146,6 +150,7 @@ class Store:
                 metadatas=metas[i : i + self.batch],
                 embeddings=vectors[i : i + self.batch],
             )
+        before_commit()
         self._mark((cable.reference_id, digest, rids, cable_metadata(cable, digest)) for cable, digest, rids, *_ in items)
 
     def delete(self, record_ids: Sequence[str]) -> None:
@@ -162,6 +167,17 @@ class Store:
         found = self.paragraphs.get(ids=list(record_ids), include=["metadatas", "documents"])
         by_id = {rid: to_stored(doc, meta) for rid, doc, meta in zip(found["ids"], found["documents"], found["metadatas"])}
         return [by_id[rid] for rid in record_ids if rid in by_id]
+
+    def iter_paragraphs(self, page: int = 1000):
+        """Every paragraph (first-window records only), page by page, as StoredParagraphs."""
+        offset = 0
+        while True:
+            got = self.paragraphs.get(where={"window": 1}, include=["metadatas", "documents"], limit=page, offset=offset)
+            if not got["ids"]:
+                return
+            for doc, meta in zip(got["documents"], got["metadatas"]):
+                yield to_stored(doc, meta)
+            offset += page
 
     def cable_ids(self) -> list[str]:
         return sorted(self.cables.get(include=[])["ids"])

@@ -34,9 +34,21 @@ def render(report: IngestReport, totals: tuple[int, int]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__, epilog=EXAMPLE)
-    parser.add_argument("paths", nargs="+", type=Path, help="cable files (.html, .htm, .txt), folders of them, or a cables.csv")
+    parser.add_argument("paths", nargs="*", type=Path, help="cable files (.html, .htm, .txt), folders of them, or a cables.csv")
+    parser.add_argument("--reindex", action="store_true",
+                        help="rebuild the keyword index from the store (after ingesting into a shared Chroma server elsewhere)")
     args = parser.parse_args(argv)
+    if not args.paths and not args.reindex:
+        parser.error("give at least one PATH, or --reindex")
     settings = Settings.from_env()
+    if args.reindex:
+        try:
+            count = settings.open_keyword_index().rebuild(settings.open_store())
+        except CableQAError as exc:
+            raise SystemExit(f"error: {exc}") from exc
+        print(f"Keyword index rebuilt: {count} paragraphs.")
+        if not args.paths:
+            return 0
     try:
         from ingest.entities import Recognizer
 
@@ -44,7 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         embedder = settings.embedder()
         recognizer = Recognizer()
         with tqdm(desc="cables", unit=" cable", file=sys.stderr) as bar:
-            report = ingest(args.paths, store=store, embedder=embedder, recognizer=recognizer, settings=settings, on_cable=bar.update)
+            report = ingest(
+                args.paths,
+                store=store,
+                keyword=settings.open_keyword_index(),
+                embedder=embedder,
+                recognizer=recognizer,
+                settings=settings,
+                on_cable=bar.update,
+            )
     except CableQAError as exc:
         raise SystemExit(f"error: {exc}") from exc
     print(render(report, store.count()))

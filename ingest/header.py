@@ -41,7 +41,8 @@ _SUBJECT_END = re.compile(
 _SUBJECT_PAGE_HEADER = re.compile(r"(?:^|\s)" + PAGE_HEADER.pattern)
 # No real subject runs this long; text without any terminator is cut here rather than swallowed.
 _SUBJECT_MAX_CHARS = 600
-_CLASSIFICATION_MARK = r"\((?:TS|S|C|U|SBU|LOU|NF)(?:\s*/+\s*(?:NF|N|REL[A-Z ]*|SBU|LOU|TS|S|C|U))*\)"
+# "(S)", "(C/NF)", "(S//NF)", "(SBU)", and "( C )" in the tokenized corpus.
+_CLASSIFICATION_MARK = r"\(\s*(?:TS|S|C|U|SBU|LOU|NF)(?:\s*/+\s*(?:NF|N|REL[A-Z ]*|SBU|LOU|TS|S|C|U))*\s*\)"
 _LEADING_MARK = re.compile(rf"^{_CLASSIFICATION_MARK}\s*")
 _TRAILING_MARK = re.compile(rf"\s+{_CLASSIFICATION_MARK}$")
 
@@ -60,8 +61,8 @@ def parse_subject(text: str, clean: bool = True) -> str:
     while start < len(text) and text[start].isspace():
         start += 1
     limit = min(header_end, start + _SUBJECT_MAX_CHARS)
-    ends = [m.start() for m in (_SUBJECT_END.search(text, start, limit), _SUBJECT_PAGE_HEADER.search(text, start, limit)) if m]
-    subject = _drop_body_lines(text[start : min(ends, default=limit)])
+    ends = (_SUBJECT_END.search(text, start, limit), _SUBJECT_PAGE_HEADER.search(text, start, limit))
+    subject = _drop_body_lines(text[start : min((m.start() for m in ends if m), default=limit)])
     # A line broken after a hyphen continues the word: "THE US- \nLATIN AMERICAN" -> "US-LATIN".
     subject = re.sub(r"(?<=\w)-[ \t]*\n\s*", "-", subject)
     subject = html.unescape(" ".join(subject.split()))
@@ -126,11 +127,13 @@ _NUMBERED_PARAGRAPH = re.compile(r"(?:^|\n)[ \t]*\d{1,2}[ \t]*\.[ \t]*(?:\([^)\n
 _PARAGRAPH_PREFIX = re.compile(
     rf"(?im)^[ \t]*\d{{1,2}}[ \t]*\.[ \t]*(?:\([A-Z/ ]{{1,12}}\)[ \t]*)?(?:SUMMAR?Y{_SUMMARY_CONTINUED}\W*)?"
 )
-# Teletype furniture that lands inside a summary: the SIPDIS marker and classification lines
-# of a page break ("CONFIDENTIAL\nPAGE 03 HARARE 06677 01 OF 03 291400Z").
-_FURNITURE = re.compile(r"(?i:\bSIPDIS\b)|(?m:^[ \t]*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)[ \t]*$)")
-_DECORATION = re.compile(r"^[\s\-=\u2010\u2013.:]+")
-_LEAD_IN = re.compile(r"[\s\-=\u2010\u2013.:]*(?:\d{1,2}[ \t]*\.[ \t]*)?(?:\([A-Z/ ]{1,12}\)[ \t]*)?")
+# Teletype furniture that lands inside a summary: the SIPDIS marker and the lines of a page break
+# ("CONFIDENTIAL\nPAGE 03 HARARE 06677 01 OF 03 291400Z", "PAGE 02 RUEHFRA2440 C O N F I D E N T I A L").
+_FURNITURE = re.compile(
+    r"(?i:\bSIPDIS\b)|(?m:^[ \t]*(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)[ \t]*|PAGE[ \t]+\d+\b.*)$)"
+)
+# What may stand between a summary heading and its text: underlines, blank lines, "1. (C)".
+_LEAD_IN = re.compile(rf"[\s\-=\u2010\u2013.:]*(?:\d{{1,2}}[ \t]*\.[ \t]*)?(?:{_CLASSIFICATION_MARK}[ \t]*)?")
 
 
 def parse_summary(text: str) -> str | None:
@@ -154,7 +157,7 @@ def parse_summary(text: str) -> str | None:
         start = next((m for m in _SUMMARY_START.finditer(text) if _opens_summary(m)), None)
         if not start:
             return None
-        # Blank lines and underlines right after the heading belong to it, not to the text.
+        # Blank lines and underlines right after the heading do not end the summary.
         content = _LEAD_IN.match(text, start.end()).end()
         stop = _SUMMARY_STOP.search(text, content)
         summary = text[content : stop.start() if stop else len(text)]
@@ -168,8 +171,6 @@ def _opens_summary(m: re.Match[str]) -> bool:
 
 def _tidy_summary(summary: str) -> str:
     summary = _FURNITURE.sub("", PAGE_HEADER.sub("", summary))
-    summary = _DECORATION.sub("", summary)
-    summary = _PARAGRAPH_PREFIX.sub("", summary)
-    summary = _LEADING_MARK.sub("", summary.strip())
+    summary = _PARAGRAPH_PREFIX.sub("", summary[_LEAD_IN.match(summary).end() :])
     lines = (" ".join(line.split()) for line in summary.split("\n"))
     return "\n".join(line for line in lines if line and not re.fullmatch(r"[-=\u2010\u2013\s]+", line))

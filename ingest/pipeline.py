@@ -11,6 +11,7 @@ from pathlib import Path
 
 from core.embedding import Embedder
 from core.errors import UnreadableCable
+from core.keyword import KeywordIndex
 from core.models import Cable
 from core.settings import Settings
 from core.store import Store, paragraph_metadata
@@ -96,9 +97,13 @@ def ingest(
     embedder: Embedder,
     recognizer: Recognizer,
     settings: Settings,
+    keyword: KeywordIndex | None = None,
     on_cable: Callable[[], None] = lambda: None,
 ) -> IngestReport:
-    """Read, tag, embed and store every cable under `paths`; unchanged cables are skipped."""
+    """Read, tag, embed and store every cable under `paths`; unchanged cables are skipped.
+
+    The keyword index, when given, is updated with the same cables in the same batches.
+    """
     report = IngestReport()
     files = list_inputs([Path(p) for p in paths], report)
     first_source: dict[str, str] = {}
@@ -125,13 +130,15 @@ def ingest(
         report.notes.extend(f"{cable.reference_id} ({cable.source}): {note}" for note in cable.notes)
         batch.append(cable)
         if len(batch) >= settings.batch_cables:
-            _write_batch(batch, store, embedder, recognizer, report)
+            _write_batch(batch, store, embedder, recognizer, keyword, report)
             batch = []
-    _write_batch(batch, store, embedder, recognizer, report)
+    _write_batch(batch, store, embedder, recognizer, keyword, report)
     return report
 
 
-def _write_batch(batch: list[Cable], store: Store, embedder: Embedder, recognizer: Recognizer, report: IngestReport) -> None:
+def _write_batch(
+    batch: list[Cable], store: Store, embedder: Embedder, recognizer: Recognizer, keyword: KeywordIndex | None, report: IngestReport
+) -> None:
     if not batch:
         return
     digests = {cable.reference_id: content_hash(cable) for cable in batch}
@@ -142,7 +149,8 @@ def _write_batch(batch: list[Cable], store: Store, embedder: Embedder, recognize
         return
     items = []
     texts: list[str] = []
-    for cable in recognizer.tag(changed):
+    tagged = recognizer.tag(changed)
+    for cable in tagged:
         ids, docs, metas = [], [], []
         for paragraph in cable.paragraphs:
             meta = paragraph_metadata(cable, paragraph)
@@ -161,4 +169,8 @@ def _write_batch(batch: list[Cable], store: Store, embedder: Embedder, recognize
     vectors = iter(embedder.embed(texts))
     for item in items:
         item.append([next(vectors) for _ in item[2]])
-    store.write([tuple(item) for item in items], old={cid: ids for cid, (_, ids) in manifest.items()})
+    store.write(
+        [tuple(item) for item in items],
+        old={cid: ids for cid, (_, ids) in manifest.items()},
+        before_commit=(lambda: keyword.replace(tagged)) if keyword else (lambda: None),
+    )

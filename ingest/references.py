@@ -117,7 +117,8 @@ def _station_of(origin: str) -> str | None:
     words = [w.replace("'", "").replace("-", "") for w in origin.split()]
     while words:
         name = "".join(words)
-        station = find_station(name, fuzzy_from=len(name) + 1) or find_station(name, fuzzy_from=5)
+        # Misspelt names count from five letters on: shorter words are too often not a post at all.
+        station = find_station(name, fuzzy_from=5)
         if station:
             return station
         if len(words[0]) > 1 and words[0] not in _FILLER:

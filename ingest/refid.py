@@ -136,7 +136,9 @@ def canonicalize_id(raw: str) -> str:
 def make_reference_id(year: int, origin: str, serial: str) -> str:
     """The reference id of a cable from its year and classification line: (2008, "PARIS", "001616") -> "08PARIS1616"."""
     if not serial.strip().isdigit():
-        raise ValueError(f"the serial {serial!r} of a {origin} cable is not a number; pass the digits after the post's name")
+        raise ValueError(
+            f"the serial {serial!r} of a {origin} cable is not a number; pass the digits after the post's name"
+        )
     return f"{year % 100:02d}{canonicalize_origin(origin)}{int(serial)}"
 
 

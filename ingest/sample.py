@@ -17,4 +17,11 @@ def ensure_sample(settings: Settings, store: Store) -> IngestReport | None:
         return None
     from ingest.entities import Recognizer
 
-    return ingest([SAMPLE_DIR], store=store, embedder=settings.embedder(), recognizer=Recognizer(), settings=settings)
+    return ingest(
+        [SAMPLE_DIR],
+        store=store,
+        keyword=settings.open_keyword_index(),
+        embedder=settings.embedder(),
+        recognizer=Recognizer(),
+        settings=settings,
+    )

@@ -41,7 +41,7 @@ def parse_tags(text: str) -> list[str]:
     text = normalize_text(text)
     header_end = find_header_end(text)
     subject = SUBJECT_KEY.search(text, 0, header_end)
-    key = _KEY.search(text, 0, subject.end() if subject else header_end)
+    key = _KEY.search(text, 0, subject.start() if subject else header_end)
     if not key:
         return []
     tags: list[str] = []

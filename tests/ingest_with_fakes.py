@@ -31,8 +31,8 @@ class SlowEmbedder(HashEmbedder):
 def main() -> None:
     data_dir, marker, *paths = sys.argv[1:]
     settings = Settings(data_dir=Path(data_dir), batch_cables=4)
-    report = ingest([Path(p) for p in paths], store=settings.open_store(), embedder=SlowEmbedder(Path(marker)),
-                    recognizer=NoNER(), settings=settings)
+    report = ingest([Path(p) for p in paths], store=settings.open_store(), keyword=settings.open_keyword_index(),
+                    embedder=SlowEmbedder(Path(marker)), recognizer=NoNER(), settings=settings)
     print(report.stored, report.unchanged)
 
 

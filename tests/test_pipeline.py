@@ -8,7 +8,7 @@ from tests.conftest import DATA, SAMPLE
 
 def run(paths, settings, embedder, recognizer, store=None):
     store = store or settings.open_store()
-    report = ingest(paths, store=store, embedder=embedder, recognizer=recognizer, settings=settings)
+    report = ingest(paths, store=store, keyword=settings.open_keyword_index(), embedder=embedder, recognizer=recognizer, settings=settings)
     return report, store
 
 
@@ -33,6 +33,12 @@ def test_ingest_stores_every_paragraph_and_second_run_stores_nothing(store_setti
     assert again.stored == 0 and again.unchanged == 5
     assert embedder.embedded == []  # nothing re-embedded
     assert all_records(store) == before
+    paragraphs = len(store.paragraphs.get(where={"window": 1})["ids"])
+    assert paragraphs == report.paragraphs
+    keyword = store_settings.open_keyword_index()
+    assert keyword.count() == paragraphs
+    assert keyword.search(["Galharague"])[0][0].startswith("08PARIS1616:")
+    assert keyword.rebuild(store) == paragraphs and keyword.count() == paragraphs
 
 
 def test_long_paragraph_gets_further_windows_pointing_to_it(settings, embedder, recognizer, tmp_path):
@@ -60,6 +66,8 @@ def test_changed_cable_replaces_all_its_old_paragraphs(settings, embedder, recog
     assert not store.get(["09VALLETTA123:5"])
     got = store.paragraphs.get(where={"cable": "09VALLETTA123"})["ids"]
     assert sorted(got) == ["09VALLETTA123:1", "09VALLETTA123:2", "09VALLETTA123:3", "09VALLETTA123:3~2"]
+    indexed = settings.open_keyword_index().db.execute("SELECT record_id FROM paragraph ORDER BY record_id").fetchall()
+    assert [r[0] for r in indexed] == sorted(got)
 
 
 def test_bad_input_gets_a_reason_and_the_rest_is_ingested(settings, embedder, recognizer, tmp_path):
@@ -137,3 +145,7 @@ def test_ingest_killed_midway_then_rerun_equals_a_clean_run(tmp_path):
     assert all_records(stores[0]) == all_records(stores[1])
     assert stores[0].count() == stores[1].count() == (24, 24 * 5)
     assert [m["hash"] for m in stores[0].cables.get()["metadatas"]].count("pending") == 0
+    indexes = [Settings(data_dir=d).open_keyword_index() for d in (killed_dir, clean_dir)]
+    rows = [sorted(i.db.execute("SELECT record_id, cable, number FROM paragraph").fetchall()) for i in indexes]
+    assert rows[0] == rows[1] and len(rows[0]) == 24 * 5
+    assert [i.db.execute("SELECT COUNT(*) FROM paragraph_text").fetchone() for i in indexes] == [(120,), (120,)]

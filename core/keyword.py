@@ -1,0 +1,183 @@
+"""The keyword index: SQLite FTS5 (BM25) over the same paragraphs, beside the Chroma store.
+
+It lives in the data folder as one file, is updated by ingest cable by cable, and is opened, not
+rebuilt, at start. Text and metadata stay on disk: a corpus of millions of paragraphs costs no
+Python objects. It also serves the entity catalogue (names, types, paragraph counts).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from core.models import Cable, EntityType, Paragraph
+from core.store import Store, date_number, entity_keys
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS paragraph (
+    rowid INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL UNIQUE,
+    cable TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    date INTEGER,
+    origin TEXT,
+    classification TEXT
+);
+CREATE INDEX IF NOT EXISTS paragraph_cable ON paragraph(cable);
+CREATE INDEX IF NOT EXISTS paragraph_date ON paragraph(date);
+CREATE VIRTUAL TABLE IF NOT EXISTS paragraph_text USING fts5(text, cable, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS entity (
+    paragraph INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entity_key ON entity(type, key COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS entity_paragraph ON entity(paragraph);
+CREATE TABLE IF NOT EXISTS tag (paragraph INTEGER NOT NULL, tag TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tag_tag ON tag(tag);
+CREATE INDEX IF NOT EXISTS tag_paragraph ON tag(paragraph);
+"""
+
+
+class KeywordIndex:
+    """BM25 search and the entity catalogue over the stored paragraphs."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+        with self._connection() as db:
+            db.executescript(SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        # One connection per thread: the web app answers several users at once.
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db = db
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self._connection()
+
+    def replace(self, cables: Sequence[Cable]) -> None:
+        """Write these cables' paragraphs, replacing whatever was indexed for them, in one transaction."""
+        db = self.db
+        with db:
+            self._delete(db, [c.reference_id for c in cables])
+            for cable in cables:
+                for paragraph in cable.paragraphs:
+                    self._insert(db, paragraph, date_number(cable.date), cable.origin, cable.classification, cable.tags)
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, paragraph: Paragraph, date: int | None, origin: str, classification: str, tags: Iterable[str]) -> None:
+        cursor = db.execute(
+            "INSERT INTO paragraph(record_id, cable, number, date, origin, classification) VALUES (?,?,?,?,?,?)",
+            (paragraph.record_id, paragraph.cable_id, paragraph.number, date, origin, classification),
+        )
+        rowid = cursor.lastrowid
+        db.execute("INSERT INTO paragraph_text(rowid, text, cable) VALUES (?,?,?)", (rowid, paragraph.text, paragraph.cable_id))
+        db.executemany(
+            "INSERT INTO entity(paragraph, type, name, key) VALUES (?,?,?,?)",
+            [(rowid, e.type.value, e.name, key) for e in paragraph.entities for key in entity_keys(e)],
+        )
+        db.executemany("INSERT INTO tag(paragraph, tag) VALUES (?,?)", [(rowid, t) for t in tags])
+
+    def rebuild(self, store: Store) -> int:
+        """Index every paragraph the store holds, from scratch; for a store ingested elsewhere
+        (a shared Chroma server) or a lost index file. Returns the paragraphs indexed."""
+        db = self.db
+        count = 0
+        with db:
+            for table in ("paragraph_text", "entity", "tag", "paragraph"):
+                db.execute(f"DELETE FROM {table}")
+            for stored in store.iter_paragraphs():
+                self._insert(db, stored.paragraph, date_number(stored.date), stored.origin, stored.classification, stored.tags)
+                count += 1
+        return count
+
+    def delete_cables(self, cable_ids: Iterable[str]) -> None:
+        with self.db as db:
+            self._delete(db, list(cable_ids))
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, cable_ids: list[str]) -> None:
+        for cable_id in cable_ids:
+            rows = [r[0] for r in db.execute("SELECT rowid FROM paragraph WHERE cable = ?", (cable_id,))]
+            if not rows:
+                continue
+            marks = ",".join("?" * len(rows))
+            for table, column in (("paragraph_text", "rowid"), ("entity", "paragraph"), ("tag", "paragraph"), ("paragraph", "rowid")):
+                db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", rows)
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM paragraph").fetchone()[0]
+
+    def cable_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT DISTINCT cable FROM paragraph")}
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def search(self, terms: Sequence[str], where: str = "", params: Sequence = (), limit: int = 30) -> list[tuple[str, float]]:
+        """(record id, BM25 score, higher is better) of the paragraphs matching any term, best first."""
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        sql = (
+            "SELECT p.record_id, -bm25(paragraph_text) AS score FROM paragraph_text "
+            "JOIN paragraph p ON p.rowid = paragraph_text.rowid "
+            f"WHERE paragraph_text MATCH ? {('AND ' + where) if where else ''} ORDER BY bm25(paragraph_text) LIMIT ?"
+        )
+        return [(r[0], r[1]) for r in self.db.execute(sql, [match, *params, limit])]
+
+    def filtered_ids(self, where: str, params: Sequence, limit: int = 10000) -> list[str]:
+        return [r[0] for r in self.db.execute(f"SELECT p.record_id FROM paragraph p WHERE {where} LIMIT ?", [*params, limit])]
+
+    # -- the entity catalogue -------------------------------------------------------------------
+
+    def entity_keys(self, entity_type: EntityType | None, name: str) -> list[tuple[str, str]]:
+        """(type, stored key) pairs that a user's spelling of a name finds, case-insensitively."""
+        sql = "SELECT DISTINCT type, key FROM entity WHERE key = ? COLLATE NOCASE"
+        params: list = [name.strip()]
+        if entity_type:
+            sql += " AND type = ?"
+            params.append(entity_type.value)
+        return [(r[0], r[1]) for r in self.db.execute(sql, params)]
+
+    def entity_catalogue(self, limit: int | None = None) -> list[tuple[str, str, int]]:
+        """(type, canonical name, paragraphs naming it), most named first."""
+        sql = "SELECT type, name, COUNT(DISTINCT paragraph) AS n FROM entity GROUP BY type, name ORDER BY n DESC, name"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [(r[0], r[1], r[2]) for r in self.db.execute(sql)]
+
+    def key_frequencies(self, keys: Iterable[str]) -> dict[str, int]:
+        """Paragraphs naming each key (any type), for judging how telling a name in a question is."""
+        out = {}
+        for key in keys:
+            row = self.db.execute("SELECT COUNT(DISTINCT paragraph) FROM entity WHERE key = ? COLLATE NOCASE", (key,)).fetchone()
+            out[key] = row[0]
+        return out
+
+    def find_known_names(self, words: Sequence[str], max_words: int = 4) -> list[tuple[str, str]]:
+        """(type, key) of stored entity keys that occur in the word sequence, longest match first."""
+        found: list[tuple[str, str]] = []
+        used = [False] * len(words)
+        for size in range(max_words, 0, -1):
+            for start in range(0, len(words) - size + 1):
+                if any(used[start : start + size]):
+                    continue
+                phrase = " ".join(words[start : start + size])
+                if len(phrase) < 3 or not re.search(r"[A-Za-z]", phrase):
+                    continue
+                hits = self.entity_keys(None, phrase)
+                if hits:
+                    found.extend(hits)
+                    used[start : start + size] = [True] * size
+        return found
