@@ -25,6 +25,20 @@ class Settings:
     window_tokens: int = _setting(256, "Word pieces per embedded window (all-MiniLM-L6-v2 reads at most 256).", "WINDOW_TOKENS")
     window_overlap: int = _setting(32, "Word pieces shared by consecutive windows of a long paragraph.", "WINDOW_OVERLAP")
 
+    mode: str = _setting("local", "Default answer mode: local (the bundled Qwen model), quotes (no model), openai or ollama.", "MODE")
+    local_model: str = _setting("qwen-1.5b", "Local model: qwen-1.5b (better) or qwen-0.5b (faster).", "LOCAL_MODEL")
+    max_tokens: int = _setting(160, "Longest answer the chat model may write, in tokens.", "MAX_TOKENS")
+    openai_base_url: str | None = _setting(None, "Base URL of an OpenAI-compatible server (vLLM, llama.cpp server, a hosted API).", "OPENAI_BASE_URL")
+    openai_api_key: str | None = _setting(None, "Its API key, if it needs one. Never logged.", "OPENAI_API_KEY")
+    openai_model: str = _setting("gpt-4o-mini", "Model name to ask the OpenAI-compatible server for.", "OPENAI_MODEL")
+    ollama_url: str = _setting("http://127.0.0.1:11434", "Ollama's URL.", "OLLAMA_URL")
+    ollama_model: str = _setting("qwen2.5:1.5b", "Ollama model name.", "OLLAMA_MODEL")
+
+    def __repr__(self) -> str:
+        # Keys and URLs never reach a log through this object.
+        shown = {f.name: ("***" if f.name in ("openai_api_key", "openai_base_url", "chroma_url") and getattr(self, f.name) else getattr(self, f.name)) for f in fields(self)}
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
         environ = os.environ if environ is None else environ

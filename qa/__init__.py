@@ -1,0 +1,1 @@
+"""Questions in, answers with checked ¶ citations out."""

@@ -1,0 +1,204 @@
+"""A question in, an `Answer` out: rewrite a follow-up, retrieve, answer from the paragraphs, check citations."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from qa.citations import REFUSAL, Citation, check_citations, parse_citations
+from qa.filters import Filters
+from qa.prompt import answer_messages, rewrite_messages
+from qa.quotes import coverage, quote_answer
+from qa.retrieve import Hit, Retriever, query_terms
+
+# The least share of the question's weighted terms the best paragraph must contain for an answer to be
+# attempted. Calibrated on the dev questions (see README, "Don't answer"): below it, the cables don't say.
+MIN_COVERAGE = 0.45
+PROMPT_PARAGRAPHS = 4
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An earlier question of the conversation and the cables its answer cited."""
+
+    question: str
+    cables: tuple[str, ...] = ()
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Everything about one answer; the CLI, the eval tool and the web page all render this."""
+
+    question: str
+    rewritten: str
+    hits: tuple[Hit, ...]
+    text: str
+    citations: tuple[Citation, ...] = ()
+    dropped: tuple[Citation, ...] = ()
+    abstained: bool = False
+    mode: str = "quotes"
+    notice: str | None = None
+    prompt_tokens: int | None = None
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def cited_hits(self) -> list[Hit]:
+        cited = set(self.citations)
+        return [h for h in self.hits if Citation(h.stored.paragraph.cable_id, h.stored.paragraph.number) in cited]
+
+    @property
+    def related(self) -> list[Hit]:
+        """The closest paragraphs of an answer that says the cables don't: shown apart, not cited."""
+        return list(self.hits[:3]) if self.abstained else []
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A piece of streamed answer text, already checked."""
+
+    text: str
+
+
+_SENTENCE = re.compile(r"(.+?[.!?](?:\s*\([^()]*\))?)(?=\s|$)", re.S)
+
+
+def rewrite(question: str, history: Sequence[Turn], retriever: Retriever, chat_model: BaseChatModel | None) -> tuple[str, str, list[str]]:
+    """(question for retrieval, extra keyword context, cables to prefer) for a question after `history`."""
+    if not history:
+        return question, "", []
+    last = history[-1]
+    cables = list(last.cables)
+    if chat_model is not None:
+        try:
+            text = chat_model.invoke(rewrite_messages(question, [t.question for t in history])).content.strip()
+            text = text.splitlines()[0].strip() if text else ""
+            if 3 <= len(text) <= 400:
+                return text, "", cables
+        except Exception:  # a failing model must not lose the question; carry the context instead
+            pass
+    # Without a model: carry the last turn's names and cables along.
+    names = [key for _, key in retriever.known_names(last.question)]
+    parts = [question]
+    if names:
+        parts.append("about " + ", ".join(dict.fromkeys(names)))
+    if cables:
+        parts.append("in " + ", ".join(cables))
+    return " — ".join(parts), last.question, cables
+
+
+def _evidence(question: str, hits: Sequence[Hit]) -> float:
+    terms = query_terms(question)
+    return max((coverage(terms, h.stored.paragraph.text) for h in hits), default=0.0)
+
+
+def stream_answer(
+    question: str,
+    history: Sequence[Turn] = (),
+    filters: Filters = Filters(),
+    *,
+    retriever: Retriever,
+    chat_model: BaseChatModel | None = None,
+    mode: str = "quotes",
+    k: int = 5,
+) -> Iterator[Delta | Answer]:
+    """Yield checked pieces of the answer text as they come, then the whole Answer."""
+    start = time.perf_counter()
+    asked = question.strip()
+    rewritten, context, cables = rewrite(asked, history, retriever, chat_model)
+    search_for = rewritten if chat_model is not None or not history else asked
+    hits = tuple(retriever.retrieve(search_for, filters, k=k, prefer_cables=cables, context=context))
+    timings = {"retrieve": time.perf_counter() - start}
+    base = dict(question=asked, rewritten=rewritten, hits=hits, mode=mode)
+
+    if not hits or _evidence(search_for + " " + context, hits) < MIN_COVERAGE:
+        yield Delta(REFUSAL)
+        yield Answer(text=REFUSAL, abstained=True, timings=timings, **base)
+        return
+
+    notice = None
+    if chat_model is not None:
+        try:
+            result = yield from _generate(asked if not history else rewritten, hits, chat_model, timings, start)
+        except Exception as exc:  # noqa: BLE001 - any model failure falls back to quotes, visibly
+            result, notice = None, f"The chat model failed ({type(exc).__name__}: {exc}); showing quotes instead."
+        if result is not None:
+            if result.get("abstained"):
+                yield Delta(REFUSAL)
+            yield Answer(timings=timings, **base, **result)
+            return
+        notice = notice or "The chat model's answer cited none of the paragraphs it was given; showing quotes instead."
+        base["mode"] = "quotes"
+    text, citations = quote_answer(search_for, hits)
+    timings["total"] = time.perf_counter() - start
+    if notice:
+        yield Delta(f"{notice}\n\n")
+    yield Delta(text)
+    yield Answer(text=text, citations=tuple(citations), notice=notice, timings=timings, **base)
+
+
+def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, timings: dict, start: float):
+    """Stream the model's answer sentence by sentence, each checked before it is shown.
+
+    Returns the Answer fields, or None when nothing cited survives the check.
+    """
+    given = hits[:PROMPT_PARAGRAPHS]
+    allowed = {Citation(h.stored.paragraph.cable_id, h.stored.paragraph.number) for h in given}
+    messages = answer_messages(question, given)
+    raw, buffer, shown = "", "", []
+    kept: list[Citation] = []
+    dropped: list[Citation] = []
+    prompt_tokens = None
+
+    def release(sentence: str):
+        clean, good, bad = check_citations(sentence, allowed)
+        dropped.extend(bad)
+        if not good:
+            return None  # a sentence that cites nothing we gave is not shown
+        kept.extend(c for c in good if c not in kept)
+        return clean.strip()
+
+    for chunk in chat_model.stream(messages):
+        if "first_token" not in timings:
+            timings["first_token"] = time.perf_counter() - start
+        usage = getattr(chunk, "usage_metadata", None)
+        if usage and usage.get("input_tokens"):
+            prompt_tokens = usage["input_tokens"]
+        piece = chunk.content if isinstance(chunk.content, str) else ""
+        raw += piece
+        buffer += piece
+        while True:
+            m = _SENTENCE.match(buffer)
+            # Wait for what follows a sentence end: its citation may still be coming.
+            if not m or m.end() >= len(buffer.rstrip()) and not buffer.endswith(("\n", ") ")):
+                break
+            buffer = buffer[m.end():]
+            out = release(m.group(1).strip())
+            if out:
+                shown.append(out)
+                yield Delta(out + " ")
+    if buffer.strip():
+        out = release(buffer.strip())
+        if out:
+            shown.append(out)
+            yield Delta(out)
+    timings["total"] = time.perf_counter() - start
+    if REFUSAL.lower().rstrip(".") in raw.lower() and not kept:
+        return dict(text=REFUSAL, abstained=True, prompt_tokens=prompt_tokens)
+    if not kept:
+        return None
+    return dict(text=" ".join(shown), citations=tuple(kept), dropped=tuple(dropped), prompt_tokens=prompt_tokens)
+
+
+def answer(question: str, history: Sequence[Turn] = (), filters: Filters = Filters(), **kwargs) -> Answer:
+    """The whole answer at once; see stream_answer."""
+    final = None
+    for event in stream_answer(question, history, filters, **kwargs):
+        if isinstance(event, Answer):
+            final = event
+    assert final is not None
+    return final

@@ -1,0 +1,69 @@
+"""Citations: written once, parsed once, checked after generation.
+
+A citation reads "(08PARIS1616 ¶4)"; several may share one parenthesis: "(08PARIS1616 ¶4, ¶5)" or
+"(08PARIS1616 ¶4; 09PARIS1040 ¶2)". One that points at a paragraph the model was not given is
+removed from the text and recorded, never shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+REFUSAL = "The cables available don't say."
+
+
+@dataclass(frozen=True, order=True)
+class Citation:
+    """A pointer to one paragraph: the cable's reference id and the paragraph's printed number."""
+
+    cable_id: str
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.cable_id} ¶{self.number}"
+
+
+def format_citations(citations: Iterable[Citation]) -> str:
+    """"(08PARIS1616 ¶4)", or "(08PARIS1616 ¶4; 09PARIS1040 ¶2)" for several."""
+    return "(" + "; ".join(str(c) for c in citations) + ")"
+
+
+_ID = r"\d{2}[A-Z][A-Z-]*[A-Z]\d{1,6}"
+# A parenthesis holding at least one "<id> ¶N" (also "¶ N", "para N", "paragraph N").
+_GROUP = re.compile(rf"\s*\(\s*({_ID}\s*(?:¶|para(?:graph)?\.?)\s*\d+[^()]*)\)")
+_PAIR = re.compile(rf"(?:({_ID})\s*)?(?:¶|para(?:graph)?\.?)\s*(\d+)|(?<=[,;&])\s*(\d+)\b")
+
+
+def parse_citations(text: str) -> list[Citation]:
+    """Every citation in the text, in order."""
+    found: list[Citation] = []
+    for group in _GROUP.finditer(text):
+        found.extend(_pairs(group.group(1)))
+    return found
+
+
+def _pairs(inside: str) -> list[Citation]:
+    pairs, cable = [], None
+    for m in _PAIR.finditer(inside):
+        cable = m.group(1) or cable
+        number = m.group(2) or m.group(3)
+        if cable and number:
+            pairs.append(Citation(cable, int(number)))
+    return pairs
+
+
+def check_citations(text: str, allowed: set[Citation]) -> tuple[str, list[Citation], list[Citation]]:
+    """Remove every citation not in `allowed`; returns (clean text, kept, dropped)."""
+    kept: list[Citation] = []
+    dropped: list[Citation] = []
+
+    def rewrite(group: re.Match) -> str:
+        pairs = _pairs(group.group(1))
+        good = [c for c in pairs if c in allowed]
+        dropped.extend(c for c in pairs if c not in allowed)
+        kept.extend(c for c in good if c not in kept)
+        return " " + format_citations(dict.fromkeys(good)) if good else ""
+
+    return _GROUP.sub(rewrite, text), kept, dropped

@@ -1,0 +1,136 @@
+"""What a user narrows a question to: entities, cables, origin post, dates, classification, TAGS.
+
+One `Filters` value is turned into both retrievers' terms (a Chroma `where` and an SQL clause), so
+the dense and the keyword side always see the same paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.keyword import KeywordIndex
+from core.models import Entity, EntityType
+from core.store import ENTITY_FIELDS, date_number
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Combinable filters; every one given must hold. Several entities: paragraphs naming them all."""
+
+    entities: tuple[Entity, ...] = ()
+    cables: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()  # matched case-insensitively against any part of the origin ("paris")
+    date_from: str | None = None  # ISO yyyy-mm-dd, inclusive
+    date_to: str | None = None
+    classifications: tuple[str, ...] = ()  # "confidential" also matches "CONFIDENTIAL//NOFORN"
+    tags: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return any((self.entities, self.cables, self.origins, self.date_from, self.date_to, self.classifications, self.tags))
+
+    def describe(self) -> list[str]:
+        """One short label per active filter, for a person to read."""
+        labels = [f"{e.type.value} · {e.name}" for e in self.entities]
+        labels += [f"cable {c}" for c in self.cables] + [f"origin {o}" for o in self.origins]
+        if self.date_from or self.date_to:
+            labels.append(f"dates {self.date_from or '…'} to {self.date_to or '…'}")
+        labels += [f"classification {c}" for c in self.classifications] + [f"TAG {t}" for t in self.tags]
+        return labels
+
+
+def parse_entity(text: str) -> Entity:
+    """'PER:Galharague' -> Entity(PER, 'Galharague'); the type prefix is required."""
+    kind, _, name = text.partition(":")
+    try:
+        return Entity(EntityType(kind.strip().upper()), name.strip())
+    except ValueError:
+        raise ValueError(f"entity filter {text!r}: write TYPE:name with TYPE one of PER, ORG, LOC, MISC (e.g. PER:Galharague)") from None
+
+
+@dataclass(frozen=True)
+class Clauses:
+    """Filters resolved against what is stored, in each retriever's language."""
+
+    chroma_where: dict | None
+    chroma_document: dict | None
+    sql: str
+    params: tuple = ()
+    empty: bool = False  # a filter matched nothing stored: no paragraph can pass
+    unknown_entities: tuple[Entity, ...] = field(default=())
+
+
+def _like_values(keyword: KeywordIndex, column: str, wanted: tuple[str, ...]) -> list[str]:
+    values = []
+    for text in wanted:
+        rows = keyword.db.execute(f"SELECT DISTINCT {column} FROM paragraph WHERE {column} LIKE ?", (f"%{text.strip()}%",))
+        values.extend(r[0] for r in rows if r[0] not in values)
+    return values
+
+
+def _and(parts: list[dict]) -> dict | None:
+    return None if not parts else parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def resolve(filters: Filters, keyword: KeywordIndex) -> Clauses:
+    """Turn filters into a Chroma where and an SQL clause over the keyword index's tables."""
+    where: list[dict] = []
+    documents: list[dict] = []
+    sql: list[str] = []
+    params: list = []
+    empty = False
+    unknown: list[Entity] = []
+    for entity in filters.entities:
+        keys = [key for _, key in keyword.entity_keys(entity.type, entity.name)]
+        if keys:
+            field_name = ENTITY_FIELDS[entity.type]
+            where.append(_and_or([{field_name: {"$contains": key}} for key in keys]))
+            # The keyword side also takes paragraphs that write the name where the NER model missed it.
+            sql.append(
+                f"(p.rowid IN (SELECT paragraph FROM entity WHERE type = ? AND key IN ({','.join('?' * len(keys))}))"
+                " OR p.rowid IN (SELECT rowid FROM paragraph_text WHERE paragraph_text MATCH ?))"
+            )
+            params += [entity.type.value, *keys, " OR ".join('"' + k.replace('"', "") + '"' for k in keys)]
+        else:
+            # A name the NER model did not tag ("ZAPAD 2009") still filters: by the words themselves.
+            unknown.append(entity)
+            documents.append({"$contains": entity.name})
+            sql.append("p.rowid IN (SELECT rowid FROM paragraph_text WHERE paragraph_text MATCH ?)")
+            params.append('"' + entity.name.replace('"', "") + '"')
+    if filters.cables:
+        cables = [c.strip().upper() for c in filters.cables]
+        where.append({"cable": {"$in": cables}})
+        sql.append(f"p.cable IN ({','.join('?' * len(cables))})")
+        params += cables
+    for column, wanted in (("origin", filters.origins), ("classification", filters.classifications)):
+        if wanted:
+            values = _like_values(keyword, column, wanted)
+            empty |= not values
+            where.append({column: {"$in": values or ["\x00none"]}})
+            sql.append(f"p.{column} IN ({','.join('?' * max(1, len(values)))})")
+            params += values or ["\x00none"]
+    if filters.date_from:
+        where.append({"date": {"$gte": date_number(filters.date_from)}})
+        sql.append("p.date >= ?")
+        params.append(date_number(filters.date_from))
+    if filters.date_to:
+        where.append({"date": {"$lte": date_number(filters.date_to)}})
+        sql.append("p.date <= ?")
+        params.append(date_number(filters.date_to))
+    for tag in filters.tags:
+        where.append({"tags": {"$contains": tag.strip().upper()}})
+        sql.append("p.rowid IN (SELECT paragraph FROM tag WHERE tag = ?)")
+        params.append(tag.strip().upper())
+    return Clauses(_and(where), _and(documents), " AND ".join(sql), tuple(params), empty, tuple(unknown))
+
+
+def _and_or(parts: list[dict]) -> dict:
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+_CABLE_ID = re.compile(r"\b\d{2}[A-Z]{3,}\d{1,6}\b")
+
+
+def cable_ids_in(text: str) -> list[str]:
+    """Reference ids written in a question ("what did 09PARIS1040 say")."""
+    return _CABLE_ID.findall(text.upper())

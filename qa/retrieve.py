@@ -1,0 +1,166 @@
+"""Hybrid retrieval: dense (Chroma) and keyword (BM25) rankings, filtered alike, fused by reciprocal rank.
+
+Names, acronyms and reference ids reach the keyword side verbatim. A name in the question that the
+store knows as an entity adds a ranking of the paragraphs that carry it; a follow-up adds a ranking
+restricted to the cables of the conversation so far.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from core.embedding import Embedder
+from core.keyword import KeywordIndex
+from core.store import Store, StoredParagraph
+from qa.filters import Clauses, Filters, cable_ids_in, resolve
+
+CANDIDATES = 40
+# Extra rankings are worth less than the two main ones: they re-rank, they do not decide.
+ENTITY_WEIGHT = 0.25
+CONVERSATION_WEIGHT = 0.5
+# Only rare names steer retrieval: one carried by more than this share of paragraphs (Russia, U.S., EU)
+# says little about which paragraph is meant.
+MAX_NAME_SHARE = 0.005
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’./-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_QUESTION_WORDS = frozenset("what which who whom whose why how when where according did does say said says cable cables".split())
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved paragraph, its fused score and its rank in each ranking that found it."""
+
+    stored: StoredParagraph
+    score: float
+    ranks: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def record_id(self) -> str:
+        return self.stored.paragraph.record_id
+
+
+def query_terms(question: str) -> list[str]:
+    """The words the keyword side looks for: no stop words, names and ids kept whole."""
+    terms = []
+    for word in _WORD.findall(question):
+        low = word.lower().strip(".'’")
+        if low and low not in STOP_WORDS and low not in _QUESTION_WORDS and low not in terms:
+            terms.append(low)
+    return terms
+
+
+def _paragraph_id(record_id: str) -> str:
+    return record_id.split("#", 1)[0]
+
+
+Ranking = tuple[str, float, list[tuple[str, float]]]  # name, weight, (id, score) best first
+
+
+def fuse(rankings: Sequence[Ranking]) -> list[tuple[str, float, tuple[tuple[str, int], ...]]]:
+    """Relative score fusion: each ranking's scores scaled to 0..1 (best = 1), weighted and summed.
+
+    Unlike reciprocal rank fusion, a paragraph that one retriever ranks first and the other misses
+    (a paraphrase BM25 cannot see, a rare name the embedding blurs) keeps a high place.
+    """
+    scores: dict[str, float] = {}
+    ranks: dict[str, list[tuple[str, int]]] = {}
+    for name, weight, scored in rankings:
+        if not scored:
+            continue
+        values = [score for _, score in scored]
+        top, bottom = max(values), min(values)
+        for rank, (rid, score) in enumerate(scored, start=1):
+            scaled = (score - bottom) / (top - bottom) if top > bottom else 1.0
+            scores[rid] = scores.get(rid, 0.0) + weight * scaled
+            ranks.setdefault(rid, []).append((name, rank))
+    ordered = sorted(scores, key=lambda rid: (-scores[rid], rid))
+    return [(rid, scores[rid], tuple(ranks[rid])) for rid in ordered]
+
+
+class Retriever:
+    """Hybrid search over the store and the keyword index."""
+
+    ALL = frozenset({"dense", "keyword", "entity", "conversation"})
+
+    def __init__(self, store: Store, keyword: KeywordIndex, embedder: Embedder, rankings: frozenset[str] = ALL):
+        """rankings: which rankings to fuse; fewer only to measure what each adds."""
+        self.rankings = rankings
+        self.store = store
+        self.keyword = keyword
+        self.embedder = embedder
+        self._paragraph_count = max(1, keyword.count())
+
+    def dense(self, vector: list[float], clauses: Clauses, limit: int = CANDIDATES) -> list[tuple[str, float]]:
+        """(paragraph id, cosine similarity) of the nearest paragraphs; a paragraph scores by its best window."""
+        kwargs = {"query_embeddings": [vector], "n_results": limit, "include": ["distances"]}
+        if clauses.chroma_where:
+            kwargs["where"] = clauses.chroma_where
+        if clauses.chroma_document:
+            kwargs["where_document"] = clauses.chroma_document
+        found = self.store.paragraphs.query(**kwargs)
+        best: dict[str, float] = {}
+        for rid, distance in zip(found["ids"][0], found["distances"][0]):
+            pid = _paragraph_id(rid)
+            # Chroma's default space is squared L2; on unit vectors that is 2 - 2 cos.
+            best.setdefault(pid, 1.0 - distance / 2.0)
+        return list(best.items())
+
+    def lexical(self, terms: Sequence[str], sql: str, params: Sequence, limit: int = CANDIDATES) -> list[tuple[str, float]]:
+        return self.keyword.search(terms, sql, params, limit)
+
+    def known_names(self, question: str) -> list[tuple[str, str]]:
+        """(type, key) of stored entities the question names, leaving out names too common to tell."""
+        words = [w.strip(".,;:?!'’\"()") for w in question.split()]
+        words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words if w]
+        found = []
+        for entity_type, key in self.keyword.find_known_names(words):
+            if key.lower() in STOP_WORDS or len(key) < 3:
+                continue
+            if self.keyword.key_frequencies([key])[key] / self._paragraph_count > MAX_NAME_SHARE:
+                continue
+            found.append((entity_type, key))
+        return found
+
+    def retrieve(self, question: str, filters: Filters = Filters(), *, k: int = 5, prefer_cables: Sequence[str] = (),
+                 context: str = "") -> list[Hit]:
+        """The k paragraphs that best answer the question within the filters, best first.
+
+        context: earlier turns' text, used only to widen the keyword side of a follow-up.
+        """
+        clauses = resolve(filters, self.keyword)
+        if clauses.empty:
+            return []
+        terms = query_terms(question)
+        if context:
+            terms += [t for t in query_terms(context) if t not in terms]
+        rankings: list[Ranking] = []
+        vector = self.embedder.embed([question])[0]
+        if "dense" in self.rankings:
+            rankings.append(("dense", 1.0, self.dense(vector, clauses)))
+        if "keyword" in self.rankings:
+            rankings.append(("keyword", 1.0, self.lexical(terms, clauses.sql, clauses.params)))
+        names = self.known_names(question) if "entity" in self.rankings else []
+        if names:
+            clause = "p.rowid IN (SELECT paragraph FROM entity WHERE " + " OR ".join("(type = ? AND key = ?)" for _ in names) + ")"
+            sql = " AND ".join(part for part in (clauses.sql, clause) if part)
+            params = (*clauses.params, *[v for name in names for v in name])
+            rankings.append(("entity", ENTITY_WEIGHT, self.lexical(terms, sql, params)))
+        named_cables = cable_ids_in(question)
+        cables = list(dict.fromkeys([*named_cables, *prefer_cables]))
+        if cables and "conversation" in self.rankings:
+            clause = f"p.cable IN ({','.join('?' * len(cables))})"
+            sql = " AND ".join(part for part in (clauses.sql, clause) if part)
+            rankings.append(("conversation", CONVERSATION_WEIGHT, self.lexical(terms, sql, (*clauses.params, *cables))))
+            in_cables = replace(clauses, chroma_where=_with_cables(clauses.chroma_where, cables))
+            rankings.append(("conversation-dense", CONVERSATION_WEIGHT, self.dense(vector, in_cables)))
+        fused = fuse(rankings)[:k]
+        stored = {s.paragraph.record_id: s for s in self.store.get([rid for rid, *_ in fused])}
+        return [Hit(stored[rid], score, ranks) for rid, score, ranks in fused if rid in stored]
+
+
+def _with_cables(where: dict | None, cables: Sequence[str]) -> dict:
+    clause = {"cable": {"$in": list(cables)}}
+    return clause if not where else {"$and": [where, clause]}
