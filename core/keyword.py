@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS entity (
     name TEXT NOT NULL,
     key TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS entity_key ON entity(type, key COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS entity_key ON entity(key COLLATE NOCASE, type);
 CREATE INDEX IF NOT EXISTS entity_paragraph ON entity(paragraph);
 CREATE TABLE IF NOT EXISTS tag (paragraph INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS tag_tag ON tag(tag);

@@ -82,7 +82,7 @@ def rewrite(question: str, history: Sequence[Turn], retriever: Retriever, chat_m
         except Exception:  # a failing model must not lose the question; carry the context instead
             pass
     # Without a model: carry the last turn's names and cables along.
-    names = [key for _, key in retriever.known_names(last.question)]
+    names = [key for _, key in retriever.known_names(last.question, rare_only=False)]
     parts = [question]
     if names:
         parts.append("about " + ", ".join(dict.fromkeys(names)))

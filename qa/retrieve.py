@@ -111,15 +111,15 @@ class Retriever:
     def lexical(self, terms: Sequence[str], sql: str, params: Sequence, limit: int = CANDIDATES) -> list[tuple[str, float]]:
         return self.keyword.search(terms, sql, params, limit)
 
-    def known_names(self, question: str) -> list[tuple[str, str]]:
-        """(type, key) of stored entities the question names, leaving out names too common to tell."""
+    def known_names(self, question: str, rare_only: bool = True) -> list[tuple[str, str]]:
+        """(type, key) of stored entities the question names; with rare_only, not those too common to tell."""
         words = [w.strip(".,;:?!'’\"()") for w in question.split()]
         words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words if w]
         found = []
         for entity_type, key in self.keyword.find_known_names(words):
             if key.lower() in STOP_WORDS or len(key) < 3:
                 continue
-            if self.keyword.key_frequencies([key])[key] / self._paragraph_count > MAX_NAME_SHARE:
+            if rare_only and self.keyword.key_frequencies([key])[key] / self._paragraph_count > MAX_NAME_SHARE:
                 continue
             found.append((entity_type, key))
         return found

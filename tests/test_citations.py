@@ -1,0 +1,27 @@
+from qa.citations import REFUSAL, Citation, check_citations, format_citations, parse_citations
+
+
+def test_format_and_parse_round_trip():
+    citations = [Citation("08PARIS1616", 4), Citation("09PARIS1040", 2)]
+    text = f"France set no benchmarks {format_citations(citations)}."
+    assert text == "France set no benchmarks (08PARIS1616 ¶4; 09PARIS1040 ¶2)."
+    assert parse_citations(text) == citations
+
+
+def test_parse_shorthand_and_variants():
+    assert parse_citations("x (08PARIS1616 ¶4, ¶5) y (09PARIS1040 para 2)") == [
+        Citation("08PARIS1616", 4), Citation("08PARIS1616", 5), Citation("09PARIS1040", 2),
+    ]
+    assert parse_citations("no citation here (see below)") == []
+
+
+def test_citation_to_a_paragraph_not_given_is_removed_and_recorded():
+    allowed = {Citation("08PARIS1616", 4)}
+    text, kept, dropped = check_citations("A (08PARIS1616 ¶4, ¶9). B (07KABUL12 ¶1).", allowed)
+    assert text == "A (08PARIS1616 ¶4). B."
+    assert kept == [Citation("08PARIS1616", 4)]
+    assert dropped == [Citation("08PARIS1616", 9), Citation("07KABUL12", 1)]
+
+
+def test_refusal_is_one_sentence():
+    assert REFUSAL.endswith(".") and REFUSAL.count(".") == 1
