@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -36,6 +38,8 @@ class IngestReport:
     failed: list[str] = field(default_factory=list)  # one line each: where, and why
     notes: list[str] = field(default_factory=list)  # what was read but worked around
     ignored: int = 0  # files in folders that are not cable files (.md, .json, ...)
+    chars: int = 0  # paragraph text read, for rates
+    seconds: Counter = field(default_factory=Counter)  # wall time per stage; "ner" overlaps "embed"
 
     @property
     def read(self) -> int:
@@ -102,54 +106,96 @@ def ingest(
 ) -> IngestReport:
     """Read, tag, embed and store every cable under `paths`; unchanged cables are skipped.
 
-    The keyword index, when given, is updated with the same cables in the same batches.
+    The keyword index, when given, is updated with the same cables in the same batches. The NER
+    model tags the next batch in a second thread while this one embeds and writes the current one:
+    the embedder leaves part of the two cores idle, and NER fills it. At most two batches are in
+    flight, so memory does not grow with the input.
     """
     report = IngestReport()
     files = list_inputs([Path(p) for p in paths], report)
     first_source: dict[str, str] = {}
     batch: list[Cable] = []
-    for item in read_sources(files, settings):
-        on_cable()
-        if isinstance(item, UnreadableCable):
-            report.failed.append(str(item))
-            continue
-        try:
-            cable = build_cable(item)
-        except UnreadableCable as exc:
-            report.failed.append(str(exc))
-            continue
-        except Exception as exc:  # a parser bug on one odd cable must not lose the batch
-            report.failed.append(f"{item.source}: could not be parsed ({type(exc).__name__}: {exc})")
-            continue
-        if cable.reference_id in first_source:
-            report.notes.append(
-                f"{cable.reference_id}: also in {cable.source}; the first one read, {first_source[cable.reference_id]}, is kept"
-            )
-            continue
-        first_source[cable.reference_id] = cable.source
-        report.notes.extend(f"{cable.reference_id} ({cable.source}): {note}" for note in cable.notes)
-        batch.append(cable)
-        if len(batch) >= settings.batch_cables:
-            _write_batch(batch, store, embedder, recognizer, keyword, report)
-            batch = []
-    _write_batch(batch, store, embedder, recognizer, keyword, report)
+    in_flight: _Tagging | None = None
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ner") as tagger:
+        parse_started = time.perf_counter()
+        for item in read_sources(files, settings):
+            on_cable()
+            cable = _parse(item, report)
+            if cable is None:
+                continue
+            if cable.reference_id in first_source:
+                report.notes.append(
+                    f"{cable.reference_id}: also in {cable.source}; the first one read, {first_source[cable.reference_id]}, is kept"
+                )
+                continue
+            first_source[cable.reference_id] = cable.source
+            report.notes.extend(f"{cable.reference_id} ({cable.source}): {note}" for note in cable.notes)
+            report.chars += sum(len(p.text) for p in cable.paragraphs)
+            batch.append(cable)
+            if len(batch) >= settings.batch_cables:
+                report.seconds["parse"] += time.perf_counter() - parse_started
+                next_flight = _start_tagging(batch, store, recognizer, tagger, report)
+                _finish(in_flight, store, embedder, keyword, report)
+                in_flight, batch = next_flight, []
+                parse_started = time.perf_counter()
+        report.seconds["parse"] += time.perf_counter() - parse_started
+        next_flight = _start_tagging(batch, store, recognizer, tagger, report)
+        _finish(in_flight, store, embedder, keyword, report)
+        _finish(next_flight, store, embedder, keyword, report)
+    report.seconds["total"] = time.perf_counter() - started
     return report
 
 
-def _write_batch(
-    batch: list[Cable], store: Store, embedder: Embedder, recognizer: Recognizer, keyword: KeywordIndex | None, report: IngestReport
-) -> None:
+def _parse(item: CableSource | UnreadableCable, report: IngestReport) -> Cable | None:
+    if isinstance(item, UnreadableCable):
+        report.failed.append(str(item))
+        return None
+    try:
+        return build_cable(item)
+    except UnreadableCable as exc:
+        report.failed.append(str(exc))
+    except Exception as exc:  # a parser bug on one odd cable must not lose the batch
+        report.failed.append(f"{item.source}: could not be parsed ({type(exc).__name__}: {exc})")
+    return None
+
+
+@dataclass
+class _Tagging:
+    """A batch whose changed cables are being tagged in the NER thread."""
+
+    future: Future
+    digests: dict[str, str]
+    old: dict[str, list[str]]
+
+
+def _start_tagging(batch: list[Cable], store: Store, recognizer: Recognizer, tagger: ThreadPoolExecutor, report: IngestReport) -> _Tagging | None:
     if not batch:
-        return
+        return None
     digests = {cable.reference_id: content_hash(cable) for cable in batch}
     manifest = store.manifest(list(digests))
     changed = [c for c in batch if manifest.get(c.reference_id, ("", []))[0] != digests[c.reference_id]]
     report.unchanged += len(batch) - len(changed)
     if not changed:
+        return None
+
+    def tag() -> list[Cable]:
+        started = time.perf_counter()
+        tagged = recognizer.tag(changed)
+        report.seconds["ner"] += time.perf_counter() - started
+        return tagged
+
+    return _Tagging(tagger.submit(tag), digests, {cid: ids for cid, (_, ids) in manifest.items()})
+
+
+def _finish(flight: _Tagging | None, store: Store, embedder: Embedder, keyword: KeywordIndex | None, report: IngestReport) -> None:
+    """Embed and write a tagged batch."""
+    if flight is None:
         return
+    tagged = flight.future.result()
+    started = time.perf_counter()
     items = []
     texts: list[str] = []
-    tagged = recognizer.tag(changed)
     for cable in tagged:
         ids, docs, metas = [], [], []
         for paragraph in cable.paragraphs:
@@ -165,12 +211,15 @@ def _write_batch(
         report.stored += 1
         report.paragraphs += len(cable.paragraphs)
         report.records += len(ids)
-        items.append([cable, digests[cable.reference_id], ids, docs, metas])
+        items.append([cable, flight.digests[cable.reference_id], ids, docs, metas])
     vectors = iter(embedder.embed(texts))
     for item in items:
         item.append([next(vectors) for _ in item[2]])
+    report.seconds["embed"] += time.perf_counter() - started
+    started = time.perf_counter()
     store.write(
         [tuple(item) for item in items],
-        old={cid: ids for cid, (_, ids) in manifest.items()},
+        old=flight.old,
         before_commit=(lambda: keyword.replace(tagged)) if keyword else (lambda: None),
     )
+    report.seconds["store"] += time.perf_counter() - started
