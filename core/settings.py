@@ -34,9 +34,13 @@ class Settings:
     ollama_url: str = _setting("http://127.0.0.1:11434", "Ollama's URL.", "OLLAMA_URL")
     ollama_model: str = _setting("qwen2.5:1.5b", "Ollama model name.", "OLLAMA_MODEL")
 
+    app_user: str | None = _setting(None, "Username the web page asks for; required (with the password) when it listens beyond 127.0.0.1.", "APP_USER")
+    app_password: str | None = _setting(None, "Password the web page asks for. Never logged.", "APP_PASSWORD")
+    upload_max_mb: float = _setting(200.0, "Largest upload the web page accepts, in MB per file (a .zip also counts its unpacked size).", "UPLOAD_MAX_MB")
+
     def __repr__(self) -> str:
         # Keys and URLs never reach a log through this object.
-        shown = {f.name: ("***" if f.name in ("openai_api_key", "openai_base_url", "chroma_url") and getattr(self, f.name) else getattr(self, f.name)) for f in fields(self)}
+        shown = {f.name: ("***" if f.name in ("openai_api_key", "openai_base_url", "chroma_url", "app_password") and getattr(self, f.name) else getattr(self, f.name)) for f in fields(self)}
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     @classmethod

@@ -18,7 +18,7 @@ from qa.retrieve import Hit, Retriever, query_terms
 # The least share of the question's weighted terms the best paragraph must contain for an answer to be
 # attempted. Calibrated on the dev questions (see README, "Don't answer"): below it, the cables don't say.
 MIN_COVERAGE = 0.35
-PROMPT_PARAGRAPHS = 4
+PROMPT_PARAGRAPHS = 3
 
 
 @dataclass(frozen=True)

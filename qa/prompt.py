@@ -26,7 +26,7 @@ def fence(text: str) -> str:
     return _FENCE.sub(" ", text)
 
 
-def answer_messages(question: str, hits: Sequence[Hit], max_chars: int = 450) -> list[BaseMessage]:
+def answer_messages(question: str, hits: Sequence[Hit], max_chars: int = 400) -> list[BaseMessage]:
     blocks = []
     for hit in hits:
         p = hit.stored.paragraph
