@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
                 recognizer=recognizer,
                 settings=settings,
                 on_cable=bar.update,
+                on_start=lambda total: setattr(bar, "total", total) or bar.refresh(),
             )
     except CableQAError as exc:
         raise SystemExit(f"error: {exc}") from exc

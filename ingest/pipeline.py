@@ -103,6 +103,7 @@ def ingest(
     settings: Settings,
     keyword: KeywordIndex | None = None,
     on_cable: Callable[[], None] = lambda: None,
+    on_start: Callable[[int | None], None] = lambda total: None,
 ) -> IngestReport:
     """Read, tag, embed and store every cable under `paths`; unchanged cables are skipped.
 
@@ -110,9 +111,13 @@ def ingest(
     model tags the next batch in a second thread while this one embeds and writes the current one:
     the embedder leaves part of the two cores idle, and NER fills it. At most two batches are in
     flight, so memory does not grow with the input.
+
+    on_start gets the number of cables to expect (None when a .csv makes it unknown until read);
+    on_cable is called once per cable done: stored, skipped as unchanged or a duplicate, or failed.
     """
     report = IngestReport()
     files = list_inputs([Path(p) for p in paths], report)
+    on_start(None if any(f.suffix.lower() == ".csv" for f in files) else len(files))
     first_source: dict[str, str] = {}
     batch: list[Cable] = []
     in_flight: _Tagging | None = None
@@ -120,14 +125,15 @@ def ingest(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ner") as tagger:
         parse_started = time.perf_counter()
         for item in read_sources(files, settings):
-            on_cable()
             cable = _parse(item, report)
             if cable is None:
+                on_cable()
                 continue
             if cable.reference_id in first_source:
                 report.notes.append(
                     f"{cable.reference_id}: also in {cable.source}; the first one read, {first_source[cable.reference_id]}, is kept"
                 )
+                on_cable()
                 continue
             first_source[cable.reference_id] = cable.source
             report.notes.extend(f"{cable.reference_id} ({cable.source}): {note}" for note in cable.notes)
@@ -135,14 +141,14 @@ def ingest(
             batch.append(cable)
             if len(batch) >= settings.batch_cables:
                 report.seconds["parse"] += time.perf_counter() - parse_started
-                next_flight = _start_tagging(batch, store, recognizer, tagger, report)
-                _finish(in_flight, store, embedder, keyword, report)
+                next_flight = _start_tagging(batch, store, recognizer, tagger, report, on_cable)
+                _finish(in_flight, store, embedder, keyword, report, on_cable)
                 in_flight, batch = next_flight, []
                 parse_started = time.perf_counter()
         report.seconds["parse"] += time.perf_counter() - parse_started
-        next_flight = _start_tagging(batch, store, recognizer, tagger, report)
-        _finish(in_flight, store, embedder, keyword, report)
-        _finish(next_flight, store, embedder, keyword, report)
+        next_flight = _start_tagging(batch, store, recognizer, tagger, report, on_cable)
+        _finish(in_flight, store, embedder, keyword, report, on_cable)
+        _finish(next_flight, store, embedder, keyword, report, on_cable)
     report.seconds["total"] = time.perf_counter() - started
     return report
 
@@ -169,13 +175,16 @@ class _Tagging:
     old: dict[str, list[str]]
 
 
-def _start_tagging(batch: list[Cable], store: Store, recognizer: Recognizer, tagger: ThreadPoolExecutor, report: IngestReport) -> _Tagging | None:
+def _start_tagging(batch: list[Cable], store: Store, recognizer: Recognizer, tagger: ThreadPoolExecutor, report: IngestReport,
+                   on_cable: Callable[[], None]) -> _Tagging | None:
     if not batch:
         return None
     digests = {cable.reference_id: content_hash(cable) for cable in batch}
     manifest = store.manifest(list(digests))
     changed = [c for c in batch if manifest.get(c.reference_id, ("", []))[0] != digests[c.reference_id]]
     report.unchanged += len(batch) - len(changed)
+    for _ in range(len(batch) - len(changed)):
+        on_cable()
     if not changed:
         return None
 
@@ -188,7 +197,8 @@ def _start_tagging(batch: list[Cable], store: Store, recognizer: Recognizer, tag
     return _Tagging(tagger.submit(tag), digests, {cid: ids for cid, (_, ids) in manifest.items()})
 
 
-def _finish(flight: _Tagging | None, store: Store, embedder: Embedder, keyword: KeywordIndex | None, report: IngestReport) -> None:
+def _finish(flight: _Tagging | None, store: Store, embedder: Embedder, keyword: KeywordIndex | None, report: IngestReport,
+            on_cable: Callable[[], None]) -> None:
     """Embed and write a tagged batch."""
     if flight is None:
         return
@@ -223,3 +233,5 @@ def _finish(flight: _Tagging | None, store: Store, embedder: Embedder, keyword: 
         before_commit=(lambda: keyword.replace(tagged)) if keyword else (lambda: None),
     )
     report.seconds["store"] += time.perf_counter() - started
+    for _ in tagged:
+        on_cable()

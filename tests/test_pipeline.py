@@ -149,3 +149,26 @@ def test_ingest_killed_midway_then_rerun_equals_a_clean_run(tmp_path):
     rows = [sorted(i.db.execute("SELECT record_id, cable, number FROM paragraph").fetchall()) for i in indexes]
     assert rows[0] == rows[1] and len(rows[0]) == 24 * 5
     assert [i.db.execute("SELECT COUNT(*) FROM paragraph_text").fetchone() for i in indexes] == [(120,), (120,)]
+
+
+def test_progress_counts_every_cable_done(settings, embedder, recognizer, tmp_path):
+    for name in ("09VALLETTA123-page.html",):
+        shutil.copy(DATA / name, tmp_path / name)
+    (tmp_path / "empty.txt").write_text("")
+    shutil.copy(SAMPLE, tmp_path / "sample.txt")
+    totals, done = [], []
+
+    def once():
+        return ingest([tmp_path], store=settings.open_store(), keyword=settings.open_keyword_index(), embedder=embedder,
+                      recognizer=recognizer, settings=settings, on_start=totals.append, on_cable=lambda: done.append(1))
+
+    first = once()
+    assert totals == [3] and len(done) == 3  # two stored, one failed
+    assert first.stored == 2 and len(first.failed) == 1
+    totals.clear(), done.clear()
+    again = once()
+    assert totals == [3] and len(done) == 3 and again.unchanged == 2  # skipped ones count too
+    totals.clear()
+    ingest([DATA / "cables-sample.csv"], store=settings.open_store(), embedder=embedder, recognizer=recognizer, settings=settings,
+           on_start=totals.append)
+    assert totals == [None]  # rows of a .csv are not known before reading it
