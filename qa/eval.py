@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=MODES, default="quotes")
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--no-filter", action="store_true",
+                        help="ask the entity questions without their entity filter (does the question alone find it?)")
     parser.add_argument("--retrieval", choices=["hybrid", "dense", "keyword", "dense+keyword"], default="hybrid",
                         help="which rankings to use, to measure what each adds (default: all of them)")
     args = parser.parse_args(argv)
@@ -133,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.open("w") if args.out else None
     for item in items:
         history, filters = question_inputs(item)
+        if args.no_filter:
+            filters = Filters()
         started = time.perf_counter()
         result = answer(item["question"], history, filters, retriever=retriever, chat_model=chat_model, mode=args.mode, k=args.k)
         rec = record(item, result, time.perf_counter() - started)
