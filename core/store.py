@@ -164,6 +164,8 @@ class Store:
         return self.cables.count(), self.paragraphs.count()
 
     def get(self, record_ids: Sequence[str]) -> list[StoredParagraph]:
+        if not record_ids:
+            return []  # Chroma refuses an empty id list ("Expected IDs to be a non-empty list")
         found = self.paragraphs.get(ids=list(record_ids), include=["metadatas", "documents"])
         by_id = {rid: to_stored(doc, meta) for rid, doc, meta in zip(found["ids"], found["documents"], found["metadatas"])}
         return [by_id[rid] for rid in record_ids if rid in by_id]

@@ -51,3 +51,21 @@ def embedder() -> HashEmbedder:
 @pytest.fixture
 def recognizer() -> NoNER:
     return NoNER()
+
+
+@pytest.fixture(scope="session")
+def app_backends(tmp_path_factory):
+    """The web app's backends over the fixture store (fake models; see tests/app_fixture.py)."""
+    from tests.app_fixture import fixture_backends
+
+    return fixture_backends(tmp_path_factory.mktemp("app") / "data")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_backends):
+    """One app, launched in this process on a free port, shared by the gradio_client and browser tests."""
+    from tests.app_fixture import serve
+
+    page, url = serve(app_backends)
+    yield url
+    page.close()

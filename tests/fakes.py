@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import replace
 
+from core.models import Entity, EntityType
 from ingest.entities import merge_names
 
 DIMENSION = 64
@@ -44,3 +45,20 @@ class NoNER:
 
     def tag(self, cables):
         return [replace(c, paragraphs=tuple(merge_names(c.paragraphs))) for c in cables]
+
+
+class ListedNames(NoNER):
+    """NoNER, plus the given (type, name) pairs tagged in every paragraph whose text contains the name."""
+
+    def __init__(self, names):
+        self.names = [Entity(EntityType(kind), name) for kind, name in names]
+
+    def tag(self, cables):
+        tagged = []
+        for cable in super().tag(cables):
+            paragraphs = tuple(
+                replace(p, entities=p.entities + tuple(e for e in self.names if e.name in p.text and e not in p.entities))
+                for p in cable.paragraphs
+            )
+            tagged.append(replace(cable, paragraphs=paragraphs))
+        return tagged

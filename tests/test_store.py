@@ -57,3 +57,8 @@ def test_manifest_tracks_hash_and_record_ids_and_rewrite_drops_old_records(store
     write(store, embedder, [shorter], old={"08X1": manifest["08X1"][1]})
     assert store.count() == (1, 1)
     assert store.get(["08X1:1"])[0].paragraph.text == "new text"
+
+
+def test_getting_no_ids_gets_no_paragraphs(store_settings):
+    # A filter that leaves nothing to retrieve asks for no ids; Chroma itself refuses an empty list.
+    assert store_settings.open_store().get([]) == []

@@ -1,0 +1,60 @@
+"""What the page works with: the store, the keyword index, the retriever, and the models it builds on first use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from core.settings import Settings
+from ingest.pipeline import IngestReport, ingest
+from qa.backends import build_chat_model, build_retriever
+from qa.retrieve import Retriever
+
+
+class Backends:
+    """Shared by every session of one app. Chat models and the NER model are built once, when first asked for."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, recognizer=None):
+        self.settings = settings
+        self.retriever = retriever
+        self.store, self.keyword, self.embedder = retriever.store, retriever.keyword, retriever.embedder
+        self._recognizer = recognizer
+        self._models: dict[str, object] = {}
+        self._model_locks = {mode: threading.Lock() for mode in ("quotes", "local", "openai", "ollama")}
+        self._ingest_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Backends":
+        return cls(settings, build_retriever(settings))
+
+    def chat_model(self, mode: str):
+        """The mode's chat model (None for quotes), built on first use; raises CableQAError if it cannot be."""
+        with self._model_locks[mode]:
+            if mode not in self._models:
+                self._models[mode] = build_chat_model(self.settings, mode)
+            return self._models[mode]
+
+    def cable_headers(self, cable_ids: Iterable[str]) -> dict[str, dict]:
+        """Each cable's header fields (subject, date, origin, ...) as stored with it."""
+        ids = sorted(set(cable_ids))
+        if not ids:
+            return {}
+        found = self.store.cables.get(ids=ids, include=["metadatas"])
+        return dict(zip(found["ids"], found["metadatas"]))
+
+    def counts(self) -> tuple[int, int]:
+        """(cables, paragraphs) stored."""
+        return len(self.keyword.cable_ids()), self.keyword.count()
+
+    def ingest(self, paths: list[Path], on_start: Callable[[int | None], None], on_cable: Callable[[], None]) -> IngestReport:
+        """One ingest at a time; the retriever is renewed afterwards so that it knows the new paragraph count."""
+        with self._ingest_lock:
+            if self._recognizer is None:
+                from ingest.entities import Recognizer
+
+                self._recognizer = Recognizer()
+            report = ingest(paths, store=self.store, keyword=self.keyword, embedder=self.embedder,
+                            recognizer=self._recognizer, settings=self.settings, on_start=on_start, on_cable=on_cable)
+            self.retriever = Retriever(self.store, self.keyword, self.embedder, self.retriever.rankings)
+            return report
