@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from qa.citations import REFUSAL, Citation, check_citations, parse_citations
+from qa.citations import REFUSAL, Citation, check_citations, format_citations, strip_citations
 from qa.filters import Filters
 from qa.prompt import answer_messages, rewrite_messages
 from qa.quotes import coverage, quote_answer
@@ -19,6 +19,11 @@ from qa.retrieve import Hit, Retriever, query_terms
 # attempted. Calibrated on the dev questions (see README, "Don't answer"): below it, the cables don't say.
 MIN_COVERAGE = 0.35
 PROMPT_PARAGRAPHS = 3
+# A model's sentence keeps a citation only when the cited paragraph holds at least this share of the
+# sentence's weighted words; a sentence whose citation is wrong or missing is cited to the one given
+# paragraph that holds at least RECITE_MIN of them (and clearly more than any other), else not shown.
+SUPPORT_MIN = 0.5
+RECITE_MIN = 0.75
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Delta:
     text: str
 
 
+_END = re.compile(r"(.*?)([.!?]*)$", re.S)
 _SENTENCE = re.compile(r"(.+?[.!?](?:\s*\([^()]*\))?)(?=\s|$)", re.S)
 
 
@@ -154,13 +160,21 @@ def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, tim
     dropped: list[Citation] = []
     prompt_tokens = None
 
+    texts = {Citation(h.stored.paragraph.cable_id, h.stored.paragraph.number): h.stored.paragraph.text for h in given}
+
     def release(sentence: str):
         clean, good, bad = check_citations(sentence, allowed)
         dropped.extend(bad)
-        if not good:
-            return None  # a sentence that cites nothing we gave is not shown
-        kept.extend(c for c in good if c not in kept)
-        return clean.strip()
+        claim = strip_citations(clean).strip()
+        cited = ground(claim, good, texts)
+        dropped.extend(c for c in good if c not in cited)
+        if not cited:
+            return None  # a sentence no given paragraph supports is not shown
+        kept.extend(c for c in cited if c not in kept)
+        if cited == good:
+            return clean.strip()
+        body, end = _END.match(claim).groups()
+        return f"{body} {format_citations(cited)}{end}"
 
     for chunk in chat_model.stream(messages):
         if "first_token" not in timings:
@@ -191,7 +205,24 @@ def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, tim
         return dict(text=REFUSAL, abstained=True, prompt_tokens=prompt_tokens)
     if not kept:
         return None
+    # A citation both kept (on a supported sentence) and dropped (on an unsupported one) is reported kept.
+    dropped = [c for c in dict.fromkeys(dropped) if c not in kept]
     return dict(text=" ".join(shown), citations=tuple(kept), dropped=tuple(dropped), prompt_tokens=prompt_tokens)
+
+
+def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str]) -> list[Citation]:
+    """The citations of a sentence that its paragraphs support; a sentence with none is re-cited to the
+    given paragraph that clearly holds it, or gets none. A bare citation (no claim) is supported by nothing."""
+    terms = query_terms(claim)
+    if not terms:
+        return []
+    supported = [c for c in cited if coverage(terms, texts[c]) >= SUPPORT_MIN]
+    if supported:
+        return supported
+    scored = sorted(((coverage(terms, text), c) for c, text in texts.items()), reverse=True)
+    if scored and scored[0][0] >= RECITE_MIN and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.2):
+        return [scored[0][1]]
+    return []
 
 
 def answer(question: str, history: Sequence[Turn] = (), filters: Filters = Filters(), **kwargs) -> Answer:

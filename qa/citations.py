@@ -67,3 +67,8 @@ def check_citations(text: str, allowed: set[Citation]) -> tuple[str, list[Citati
         return " " + format_citations(dict.fromkeys(good)) if good else ""
 
     return _GROUP.sub(rewrite, text), kept, dropped
+
+
+def strip_citations(text: str) -> str:
+    """The text without its citations."""
+    return _GROUP.sub("", text)

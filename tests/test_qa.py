@@ -122,3 +122,25 @@ def test_follow_up_rewritten_by_the_chat_model(retriever):
     result = answer("And about the EU?", history, retriever=retriever, chat_model=model, mode="local")
     assert result.rewritten == "What did Galharague say about the EU's role?"
     assert result.question == "And about the EU?"
+
+
+def test_model_sentences_are_cited_only_to_paragraphs_that_hold_them(retriever):
+    model = FakeListChatModel(responses=[
+        # Right words, wrong paragraph (the prompt's example id): cited to the paragraph that holds them.
+        'Borg said the Frontex patrols had been "a fig leaf". (08PARIS1616 ¶4) '
+        # A bare citation says nothing: not shown.
+        "(09VALLETTA123 ¶3) "
+        # Cited to a given paragraph that does not hold it: not shown.
+        "Malta's coast guard rescued nine hundred swimmers near Lampedusa (09VALLETTA123 ¶3)."
+    ])
+    result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
+    assert result.mode == "local"
+    assert result.text == 'Borg said the Frontex patrols had been "a fig leaf" (09VALLETTA123 ¶3).'
+    assert result.citations == (Citation("09VALLETTA123", 3),)
+    assert Citation("08PARIS1616", 4) in result.dropped and "Lampedusa" not in result.text
+
+
+def test_a_model_answer_no_paragraph_supports_falls_back_to_quotes(retriever):
+    model = FakeListChatModel(responses=["The patrols cost forty million euros a year (09VALLETTA123 ¶3)."])
+    result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
+    assert result.mode == "quotes" and result.notice and "fig leaf" in result.text
