@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from qa.citations import REFUSAL, Citation, check_citations, format_citations, strip_citations
+from qa.citations import CITED_CLAIM, REFUSAL, Citation, check_citations, format_citations, strip_citations
 from qa.filters import Filters
 from qa.prompt import answer_messages, rewrite_messages
 from qa.quotes import coverage, quote_answer
@@ -70,7 +70,6 @@ class Delta:
 
 
 _END = re.compile(r"(.*?)([.!?]*)$", re.S)
-_SENTENCE = re.compile(r"(.+?[.!?](?:\s*\([^()]*\))?)(?=\s|$)", re.S)
 
 
 def rewrite(question: str, history: Sequence[Turn], retriever: Retriever, chat_model: BaseChatModel | None) -> tuple[str, str, list[str]]:
@@ -185,10 +184,11 @@ def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, tim
         piece = chunk.content if isinstance(chunk.content, str) else ""
         raw += piece
         buffer += piece
+        # A claim is released when its citation and the character after it have arrived: checking
+        # sentence by sentence would cut at "the U.S." and judge half a sentence without its citation.
         while True:
-            m = _SENTENCE.match(buffer)
-            # Wait for what follows a sentence end: its citation may still be coming.
-            if not m or m.end() >= len(buffer.rstrip()) and not buffer.endswith(("\n", ") ")):
+            m = CITED_CLAIM.match(buffer)
+            if not m or m.end() >= len(buffer):
                 break
             buffer = buffer[m.end():]
             out = release(m.group(1).strip())

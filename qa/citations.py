@@ -33,6 +33,9 @@ def format_citations(citations: Iterable[Citation]) -> str:
 _ID = r"\d{2}[A-Z][A-Z-]*[A-Z]\d{1,6}"
 # A parenthesis holding at least one "<id> ¶N" (also "¶ N", "para N", "paragraph N").
 _GROUP = re.compile(rf"\s*\(\s*({_ID}\s*(?:¶|para(?:graph)?\.?)\s*\d+[^()]*)\)")
+# Text up to and including its first citation, with the punctuation right after it: one claim of a
+# model's answer ("Borg called it a fig leaf (09VALLETTA123 ¶3)."), however many sentences it spans.
+CITED_CLAIM = re.compile(rf"(.*?{_GROUP.pattern}[.!?]*)", re.S)
 _PAIR = re.compile(rf"(?:({_ID})\s*)?(?:¶|para(?:graph)?\.?)\s*(\d+)|(?<=[,;&])\s*(\d+)\b")
 
 

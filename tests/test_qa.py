@@ -144,3 +144,12 @@ def test_a_model_answer_no_paragraph_supports_falls_back_to_quotes(retriever):
     model = FakeListChatModel(responses=["The patrols cost forty million euros a year (09VALLETTA123 ¶3)."])
     result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
     assert result.mode == "quotes" and result.notice and "fig leaf" in result.text
+
+
+def test_an_abbreviation_does_not_cut_a_claim_from_its_citation(retriever):
+    said = 'Borg told the U.S. Ambassador the Frontex patrols had been "a fig leaf" (09VALLETTA123 ¶3).'
+    model = FakeListChatModel(responses=[said + " Borg added that Italy refused to take its share (09VALLETTA123 ¶3)."])
+    events = list(stream_answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local"))
+    pieces = [e.text for e in events if isinstance(e, Delta)]
+    assert pieces[0].strip() == said
+    assert events[-1].text == said + " Borg added that Italy refused to take its share (09VALLETTA123 ¶3)."
