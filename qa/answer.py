@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +20,10 @@ MIN_COVERAGE = 0.35
 PROMPT_PARAGRAPHS = 3
 # A model's sentence keeps a citation only when the cited paragraph holds at least this share of the
 # sentence's weighted words; a sentence whose citation is wrong or missing is cited to the one given
-# paragraph that holds at least RECITE_MIN of them (and clearly more than any other), else not shown.
+# paragraph that holds at least RECITE_MIN of them (and RECITE_MARGIN more than any other), else not shown.
 SUPPORT_MIN = 0.5
 RECITE_MIN = 0.75
+RECITE_MARGIN = 0.2
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Answer:
     @property
     def cited_hits(self) -> list[Hit]:
         cited = set(self.citations)
-        return [h for h in self.hits if Citation(h.stored.paragraph.cable_id, h.stored.paragraph.number) in cited]
+        return [h for h in self.hits if h.citation in cited]
 
     @property
     def related(self) -> list[Hit]:
@@ -67,9 +67,6 @@ class Delta:
     """A piece of streamed answer text, already checked."""
 
     text: str
-
-
-_END = re.compile(r"(.*?)([.!?]*)$", re.S)
 
 
 def rewrite(question: str, history: Sequence[Turn], retriever: Retriever, chat_model: BaseChatModel | None) -> tuple[str, str, list[str]]:
@@ -152,14 +149,13 @@ def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, tim
     Returns the Answer fields, or None when nothing cited survives the check.
     """
     given = hits[:PROMPT_PARAGRAPHS]
-    allowed = {Citation(h.stored.paragraph.cable_id, h.stored.paragraph.number) for h in given}
+    texts = {h.citation: h.stored.paragraph.text for h in given}
+    allowed = set(texts)
     messages = answer_messages(question, given)
     raw, buffer, shown = "", "", []
     kept: list[Citation] = []
     dropped: list[Citation] = []
     prompt_tokens = None
-
-    texts = {Citation(h.stored.paragraph.cable_id, h.stored.paragraph.number): h.stored.paragraph.text for h in given}
 
     def release(sentence: str):
         clean, good, bad = check_citations(sentence, allowed)
@@ -172,8 +168,8 @@ def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, tim
         kept.extend(c for c in cited if c not in kept)
         if cited == good:
             return clean.strip()
-        body, end = _END.match(claim).groups()
-        return f"{body} {format_citations(cited)}{end}"
+        body = claim.rstrip(".!?")
+        return f"{body} {format_citations(cited)}{claim[len(body):]}"
 
     for chunk in chat_model.stream(messages):
         if "first_token" not in timings:
@@ -220,7 +216,7 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str]) ->
     if supported:
         return supported
     scored = sorted(((coverage(terms, text), c) for c, text in texts.items()), reverse=True)
-    if scored and scored[0][0] >= RECITE_MIN and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.2):
+    if scored and scored[0][0] >= RECITE_MIN and (len(scored) == 1 or scored[0][0] - scored[1][0] >= RECITE_MARGIN):
         return [scored[0][1]]
     return []
 

@@ -16,6 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from core.embedding import Embedder
 from core.keyword import KeywordIndex
 from core.store import Store, StoredParagraph
+from qa.citations import Citation
 from qa.filters import Clauses, Filters, cable_ids_in, resolve
 
 CANDIDATES = 40
@@ -40,6 +41,10 @@ class Hit:
     @property
     def record_id(self) -> str:
         return self.stored.paragraph.record_id
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self.stored.paragraph.cable_id, self.stored.paragraph.number)
 
 
 def query_terms(question: str) -> list[str]:

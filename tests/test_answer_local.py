@@ -36,7 +36,7 @@ def retriever(tmp_path_factory):
 
 def test_local_model_answer_cites_the_paragraph_that_says_it(retriever, local_model):
     result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=local_model, mode="local")
-    given = {Citation(h.stored.paragraph.cable_id, h.stored.paragraph.number) for h in result.hits}
+    given = {h.citation for h in result.hits}
     assert result.mode == "local", result.notice
     assert Citation("09VALLETTA123", 3) in result.citations
     assert set(result.citations) <= given

@@ -1,6 +1,5 @@
 """Entities: annotation clean-up, the offline NER model's labels, names merged within a cable."""
 
-from pathlib import Path
 
 import pytest
 
