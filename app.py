@@ -57,7 +57,7 @@ def main() -> None:
         page = build_page(Backends.from_settings(settings))
     except CableQAError as exc:
         raise SystemExit(f"error: {exc}") from exc
-    launch(page, server_name=host, auth=auth, max_file_size=f"{settings.upload_max_mb:g}mb")
+    launch(page, server_name=host, auth=auth, max_file_size=settings.upload_max_bytes)
 
 
 if __name__ == "__main__":

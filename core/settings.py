@@ -38,6 +38,10 @@ class Settings:
     app_password: str | None = _setting(None, "Password the web page asks for. Never logged.", "APP_PASSWORD")
     upload_max_mb: float = _setting(200.0, "Largest upload the web page accepts, in MB per file (a .zip also counts its unpacked size).", "UPLOAD_MAX_MB")
 
+    @property
+    def upload_max_bytes(self) -> int:
+        return int(self.upload_max_mb * 1e6)
+
     def __repr__(self) -> str:
         # Keys and URLs never reach a log through this object.
         shown = {f.name: ("***" if f.name in ("openai_api_key", "openai_base_url", "chroma_url", "app_password") and getattr(self, f.name) else getattr(self, f.name)) for f in fields(self)}

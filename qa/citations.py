@@ -47,6 +47,20 @@ def parse_citations(text: str) -> list[Citation]:
     return found
 
 
+def citation_spans(text: str) -> list[tuple[int, int, Citation]]:
+    """(start, end, citation) of every citation in the text: "08PARIS1616 ¶4", or "¶5" in "(08PARIS1616 ¶4, ¶5)"."""
+    spans = []
+    for group in _GROUP.finditer(text):
+        cable = None
+        for m in _PAIR.finditer(group.group(1)):
+            cable = m.group(1) or cable
+            number = m.group(2) or m.group(3)
+            if cable and number:
+                start = group.start(1) + m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+                spans.append((start, group.start(1) + m.end(), Citation(cable, int(number))))
+    return spans
+
+
 def _pairs(inside: str) -> list[Citation]:
     pairs, cable = [], None
     for m in _PAIR.finditer(inside):

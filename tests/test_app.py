@@ -22,7 +22,9 @@ def test_first_start_ingests_the_sample_and_an_example_question_gets_a_cited_ans
     from gradio_client import Client
 
     port = free_port()
-    env = {**os.environ, "CABLEQA_DATA": str(tmp_path / "data"), "GRADIO_SERVER_PORT": str(port), "HF_HUB_OFFLINE": "1"}
+    # A fractional upload limit, which Gradio cannot read as "0.5mb", must not stop the app.
+    env = {**os.environ, "CABLEQA_DATA": str(tmp_path / "data"), "GRADIO_SERVER_PORT": str(port), "HF_HUB_OFFLINE": "1",
+           "CABLEQA_UPLOAD_MAX_MB": "0.5"}
     for name in ("GRADIO_SERVER_NAME", "CABLEQA_APP_USER", "CABLEQA_APP_PASSWORD", "CABLEQA_MODE"):
         env.pop(name, None)
     app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -38,6 +40,7 @@ def test_first_start_ingests_the_sample_and_an_example_question_gets_a_cited_ans
         assert page, app.stdout.read() if app.poll() is not None else "the app did not answer in 180 s"
         config = json.dumps(json.loads(page))
         assert "08PARIS1616" in config and EXAMPLES[0] in config  # the sample's cable id and the examples
+        assert json.loads(page)["max_file_size"] == 500_000
         # It listens on loopback only unless told otherwise.
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) == 0

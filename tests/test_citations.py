@@ -1,4 +1,4 @@
-from qa.citations import REFUSAL, Citation, check_citations, format_citations, parse_citations
+from qa.citations import REFUSAL, Citation, check_citations, citation_spans, format_citations, parse_citations
 
 
 def test_format_and_parse_round_trip():
@@ -25,3 +25,15 @@ def test_citation_to_a_paragraph_not_given_is_removed_and_recorded():
 
 def test_refusal_is_one_sentence():
     assert REFUSAL.endswith(".") and REFUSAL.count(".") == 1
+
+
+def test_citation_spans_point_at_each_citation_in_the_text():
+    text = "A (08PARIS1616 ¶4, ¶5). B (09VALLETTA123 ¶3; 08PARIS1616 ¶14, 15)."
+    spans = citation_spans(text)
+    assert [(text[s:e], c) for s, e, c in spans] == [
+        ("08PARIS1616 ¶4", Citation("08PARIS1616", 4)),
+        ("¶5", Citation("08PARIS1616", 5)),
+        ("09VALLETTA123 ¶3", Citation("09VALLETTA123", 3)),
+        ("08PARIS1616 ¶14", Citation("08PARIS1616", 14)),
+        ("15", Citation("08PARIS1616", 15)),
+    ]

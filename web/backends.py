@@ -8,8 +8,9 @@ from pathlib import Path
 
 from core.settings import Settings
 from ingest.pipeline import IngestReport, ingest
-from qa.backends import build_chat_model, build_retriever
+from qa.backends import MODES, build_chat_model, build_retriever
 from qa.retrieve import Retriever
+from web.entities import FilterChoices, filter_choices
 
 
 class Backends:
@@ -21,8 +22,15 @@ class Backends:
         self.store, self.keyword, self.embedder = retriever.store, retriever.keyword, retriever.embedder
         self._recognizer = recognizer
         self._models: dict[str, object] = {}
-        self._model_locks = {mode: threading.Lock() for mode in ("quotes", "local", "openai", "ollama")}
+        self._model_locks = {mode: threading.Lock() for mode in MODES}
         self._ingest_lock = threading.Lock()
+        self._choices: FilterChoices | None = None
+
+    def filter_choices(self) -> FilterChoices:
+        """The values the filter lists offer; read once, renewed after each ingest from the page."""
+        if self._choices is None:
+            self._choices = filter_choices(self.keyword)
+        return self._choices
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Backends":
@@ -57,4 +65,5 @@ class Backends:
             report = ingest(paths, store=self.store, keyword=self.keyword, embedder=self.embedder,
                             recognizer=self._recognizer, settings=self.settings, on_start=on_start, on_cable=on_cable)
             self.retriever = Retriever(self.store, self.keyword, self.embedder, self.retriever.rankings)
+            self._choices = None
             return report

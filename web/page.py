@@ -103,7 +103,7 @@ def build_page(backends: Backends) -> gr.Blocks:
     exports = Path(tempfile.mkdtemp(prefix="cableqa-exports-"))
 
     def choices():
-        return catalogue.filter_choices(backends.keyword)
+        return backends.filter_choices()
 
     def stats() -> str:
         cables, paragraphs = backends.counts()
@@ -212,7 +212,7 @@ def build_page(backends: Backends) -> gr.Blocks:
             return ("",) + tuple(gr.skip() for _ in range(7))
         folder = Path(tempfile.mkdtemp(prefix="cableqa-upload-"))
         try:
-            staged = stage_uploads(files, folder, int(settings.upload_max_mb * 1e6))
+            staged = stage_uploads(files, folder, settings.upload_max_bytes)
             lines = []
             if staged.refused:
                 lines += [f"Refused {len(staged.refused)} upload(s):"] + [f"  - {reason}" for reason in staged.refused]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from core.models import Entity
 from core.store import entity_keys
 from qa.answer import Answer
-from qa.citations import Citation
+from qa.citations import Citation, citation_spans
 from qa.retrieve import Hit
 from web.conversation import Conversation, Exchange
 
@@ -42,16 +42,14 @@ def anchor_id(turn: int, cable_id: str, number: int, occurrence: int = 1) -> str
 
 def answer_markdown(text: str, citations: Iterable[Citation], turn: int) -> str:
     """The answer text escaped, with each citation a link to its paragraph in the evidence panel."""
-    labels = {str(c): c for c in citations}
-    if not labels:
-        return escape_markdown(text)
-    pattern = re.compile("|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True)))
+    linked = set(citations)
     out, position = [], 0
-    for match in pattern.finditer(text):
-        citation = labels[match.group(0)]
-        out.append(escape_markdown(text[position : match.start()]))
-        out.append(f"[{match.group(0)}](#{anchor_id(turn, citation.cable_id, citation.number)})")
-        position = match.end()
+    for start, end, citation in citation_spans(text):
+        if citation not in linked:
+            continue
+        out.append(escape_markdown(text[position:start]))
+        out.append(f"[{escape_markdown(text[start:end])}](#{anchor_id(turn, citation.cable_id, citation.number)})")
+        position = end
     out.append(escape_markdown(text[position:]))
     return "".join(out)
 
