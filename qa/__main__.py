@@ -8,40 +8,11 @@ import sys
 
 from core.errors import CableQAError
 from core.settings import Settings
-from qa.answer import Answer, Delta, stream_answer
+from qa.answer import Answer, Delta, stream_with_model, to_json
 from qa.backends import MODES, build_chat_model, build_retriever
-from qa.filters import Filters, parse_entity
+from qa.filters import read_filters
 
 EXAMPLE = 'example: python -m qa "Why did France set no benchmarks for Russia?" --entity PER:Galharague --from 2008-01-01'
-
-
-def to_json(result: Answer) -> dict:
-    return {
-        "question": result.question,
-        "rewritten": result.rewritten,
-        "answer": result.text,
-        "abstained": result.abstained,
-        "mode": result.mode,
-        "notice": result.notice,
-        "citations": [str(c) for c in result.citations],
-        "dropped_citations": [str(c) for c in result.dropped],
-        "paragraphs": [
-            {
-                "id": h.record_id,
-                "label": h.stored.paragraph.label,
-                "cited": h in result.cited_hits,
-                "date": h.stored.date,
-                "origin": h.stored.origin,
-                "classification": h.stored.classification,
-                "text": h.stored.paragraph.text,
-                "entities": [str(e) for e in h.stored.paragraph.entities],
-                "score": round(h.score, 4),
-            }
-            for h in result.hits
-        ],
-        "prompt_tokens": result.prompt_tokens,
-        "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
-    }
 
 
 def render_sources(result: Answer) -> str:
@@ -73,40 +44,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the whole answer as JSON")
     args = parser.parse_args(argv)
     try:
-        filters = Filters(
-            entities=tuple(parse_entity(e) for e in args.entity),
-            cables=tuple(args.cable),
-            origins=tuple(args.origin),
-            date_from=args.date_from,
-            date_to=args.date_to,
-            classifications=tuple(args.classification),
-            tags=tuple(args.tag),
-        )
+        filters = read_filters(args.entity, args.cable, args.origin, args.date_from, args.date_to, args.classification, args.tag)
     except ValueError as exc:
         parser.error(str(exc))
     try:
         retriever = build_retriever(settings)
-        try:
-            chat_model = build_chat_model(settings, args.mode)
-            notice = None
-        except CableQAError as exc:
-            chat_model, notice = None, f"Quotes only: {exc}"
         result = None
-        for event in stream_answer(args.question, (), filters, retriever=retriever, chat_model=chat_model, mode=args.mode, k=args.k):
+        events = stream_with_model(args.question, (), filters, retriever=retriever, model_for=lambda mode: build_chat_model(settings, mode),
+                                   mode=args.mode, k=args.k)
+        for event in events:
             if isinstance(event, Delta) and not args.json:
                 print(event.text, end="", flush=True)
             elif isinstance(event, Answer):
                 result = event
     except CableQAError as exc:
         raise SystemExit(f"error: {exc}") from exc
-    if notice:
-        result = result.__class__(**{**result.__dict__, "notice": notice, "mode": "quotes"})
     if args.json:
         print(json.dumps(to_json(result), indent=2, ensure_ascii=False))
         return 0
     print("\n")
-    if notice:
-        print(notice)
     if result.rewritten != result.question:
         print(f"(searched for: {result.rewritten})")
     print(render_sources(result))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 from langchain_core.language_models.chat_models import BaseChatModel
+
+from core.errors import CableQAError
 
 from qa.citations import CITED_CLAIM, REFUSAL, Citation, check_citations, format_citations, strip_citations
 from qa.filters import Filters
@@ -219,6 +221,49 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str]) ->
     if scored and scored[0][0] >= RECITE_MIN and (len(scored) == 1 or scored[0][0] - scored[1][0] >= RECITE_MARGIN):
         return [scored[0][1]]
     return []
+
+
+def to_json(result: Answer) -> dict:
+    return {
+        "question": result.question,
+        "rewritten": result.rewritten,
+        "answer": result.text,
+        "abstained": result.abstained,
+        "mode": result.mode,
+        "notice": result.notice,
+        "citations": [str(c) for c in result.citations],
+        "dropped_citations": [str(c) for c in result.dropped],
+        "paragraphs": [
+            {
+                "id": h.record_id,
+                "label": h.stored.paragraph.label,
+                "cited": h in result.cited_hits,
+                "date": h.stored.date,
+                "origin": h.stored.origin,
+                "classification": h.stored.classification,
+                "text": h.stored.paragraph.text,
+                "entities": [str(e) for e in h.stored.paragraph.entities],
+                "score": round(h.score, 4),
+            }
+            for h in result.hits
+        ],
+        "prompt_tokens": result.prompt_tokens,
+        "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
+    }
+
+
+def stream_with_model(question: str, history: Sequence[Turn], filters: Filters, *, retriever: Retriever,
+                      model_for: Callable[[str], BaseChatModel | None], mode: str, k: int = 5) -> Iterator[Delta | Answer]:
+    """stream_answer with the mode's chat model from `model_for`; when it cannot be had (CableQAError),
+    quotes, with a notice saying why."""
+    try:
+        chat_model, notice = model_for(mode), None
+    except CableQAError as exc:
+        chat_model, notice = None, f"Quotes only: {exc}"
+        yield Delta(f"{notice}\n\n")
+    for event in stream_answer(question, history, filters, retriever=retriever, chat_model=chat_model,
+                               mode=mode if chat_model is not None else "quotes", k=k):
+        yield replace(event, notice=notice) if isinstance(event, Answer) and notice else event
 
 
 def answer(question: str, history: Sequence[Turn] = (), filters: Filters = Filters(), **kwargs) -> Answer:

@@ -7,7 +7,9 @@ the dense and the keyword side always see the same paragraphs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from core.keyword import KeywordIndex
 from core.models import Entity, EntityType
@@ -46,6 +48,38 @@ def parse_entity(text: str) -> Entity:
         return Entity(EntityType(kind.strip().upper()), name.strip())
     except ValueError:
         raise ValueError(f"entity filter {text!r}: write TYPE:name with TYPE one of PER, ORG, LOC, MISC (e.g. PER:Galharague)") from None
+
+
+def _date(text: str | None, which: str) -> str | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"The {which} date {text!r} is not a date: write it as yyyy-mm-dd, e.g. 2008-08-21.") from None
+
+
+def _values(values: Sequence[str] | str | None) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = [values]
+    return tuple(dict.fromkeys(v.strip() for v in values or () if v and v.strip()))
+
+
+def read_filters(entities=(), cables=(), origins=(), date_from=None, date_to=None, classifications=(), tags=()) -> Filters:
+    """Filters from a page's controls or a command's options; a ValueError says which value is wrong and how to write it."""
+    start, end = _date(date_from, "from"), _date(date_to, "to")
+    if start and end and start > end:
+        raise ValueError(f"The date range runs backwards ({start} to {end}): put the earlier date in 'From'.")
+    return Filters(
+        entities=tuple(parse_entity(e) for e in _values(entities)),
+        cables=_values(cables),
+        origins=_values(origins),
+        date_from=start,
+        date_to=end,
+        classifications=_values(classifications),
+        tags=_values(tags),
+    )
 
 
 @dataclass(frozen=True)

@@ -153,3 +153,24 @@ def test_an_abbreviation_does_not_cut_a_claim_from_its_citation(retriever):
     pieces = [e.text for e in events if isinstance(e, Delta)]
     assert pieces[0].strip() == said
     assert events[-1].text == said + " Borg added that Italy refused to take its share (09VALLETTA123 ¶3)."
+
+
+def test_a_model_that_cannot_be_had_gives_quotes_with_a_notice_saying_why(retriever):
+    from core.errors import ModelError
+    from qa.answer import stream_with_model
+
+    def missing(mode):
+        raise ModelError("the model file is not installed")
+
+    events = list(stream_with_model("What did Borg say about Frontex?", (), Filters(), retriever=retriever, model_for=missing, mode="local"))
+    assert events[0].text.startswith("Quotes only: the model file is not installed")
+    final = events[-1]
+    assert final.mode == "quotes" and final.notice.startswith("Quotes only:") and final.citations == (Citation("09VALLETTA123", 3),)
+
+
+def test_the_command_says_how_to_write_a_bad_date(capsys):
+    from qa.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["What did Borg say?", "--from", "21/08/2008"])
+    assert "yyyy-mm-dd" in capsys.readouterr().err

@@ -11,7 +11,8 @@ from qa.answer import Answer
 from qa.citations import REFUSAL, Citation
 from qa.filters import Filters, parse_entity
 from qa.retrieve import Hit
-from web.conversation import Conversation, read_filters
+from qa.filters import read_filters
+from web.conversation import Conversation
 from web.export import conversation_markdown
 from web.page import active_filters
 from web.render import answer_markdown, chat_messages, escape_markdown, evidence_html, filter_chips, highlight_entities

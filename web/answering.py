@@ -4,11 +4,8 @@ the stream of answer events, and the JSON an API call returns."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 
-from core.errors import CableQAError
-from qa.__main__ import to_json
-from qa.answer import Answer, Delta, Turn, stream_answer
+from qa.answer import Answer, Delta, Turn, stream_with_model, to_json
 from qa.backends import MODES
 from qa.filters import Filters
 from web.backends import Backends
@@ -20,15 +17,7 @@ def answer_events(backends: Backends, question: str, history: Sequence[Turn], fi
         raise ValueError(f"Unknown answer mode {mode!r}: choose one of {', '.join(MODES)}.")
     if not (question or "").strip():
         raise ValueError("The question is empty: ask something about the cables.")
-    try:
-        chat_model, notice = backends.chat_model(mode), None
-    except CableQAError as exc:
-        chat_model, notice = None, f"Quotes only: {exc}"
-    for event in stream_answer(question.strip(), history, filters, retriever=backends.retriever, chat_model=chat_model,
-                               mode=mode if chat_model is not None or mode == "quotes" else "quotes"):
-        if isinstance(event, Answer) and notice:
-            event = replace(event, notice=notice, mode="quotes")
-        yield event
+    yield from stream_with_model(question.strip(), history, filters, retriever=backends.retriever, model_for=backends.chat_model, mode=mode)
 
 
 def whole_answer(backends: Backends, question: str, history: Sequence[Turn], filters: Filters, mode: str) -> Answer:

@@ -22,11 +22,11 @@ from core.errors import CableQAError
 from ingest.__main__ import render as render_report
 from qa.answer import Delta, Turn
 from qa.citations import parse_citations
-from qa.filters import parse_entity
+from qa.filters import parse_entity, read_filters
 from web import entities as catalogue
 from web.answering import answer_events, answer_json, whole_answer
 from web.backends import Backends
-from web.conversation import Conversation, read_filters
+from web.conversation import Conversation
 from web.export import conversation_markdown
 from web.render import answer_markdown, chat_messages, evidence_html, filter_chips
 from web.upload import ACCEPTED, CABLE_SUFFIXES, stage_uploads
