@@ -119,8 +119,8 @@ class KeywordIndex:
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM paragraph").fetchone()[0]
 
-    def cable_ids(self) -> set[str]:
-        return {r[0] for r in self.db.execute("SELECT DISTINCT cable FROM paragraph")}
+    def cable_count(self) -> int:
+        return self.db.execute("SELECT COUNT(DISTINCT cable) FROM paragraph").fetchone()[0]
 
     # -- search ---------------------------------------------------------------------------------
 

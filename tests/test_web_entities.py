@@ -42,3 +42,10 @@ def test_named_with_leaves_out_the_entity_itself_under_every_name(keyword):
     assert "Roland Galharague" not in names and "Galharague" not in names
     assert rows[0] == ("LOC", "Russia", 5)
     assert named_with(keyword, []) == []
+
+
+def test_the_cables_list_offers_the_newest_cables_when_there_are_too_many(keyword, monkeypatch):
+    import web.entities
+
+    monkeypatch.setattr(web.entities, "MAX_CABLE_CHOICES", 1)
+    assert filter_choices(keyword).cables == ["09VALLETTA123"]  # 2009, newer than the 2008 sample

@@ -53,7 +53,7 @@ class Backends:
 
     def counts(self) -> tuple[int, int]:
         """(cables, paragraphs) stored."""
-        return len(self.keyword.cable_ids()), self.keyword.count()
+        return self.keyword.cable_count(), self.keyword.count()
 
     def ingest(self, paths: list[Path], on_start: Callable[[int | None], None], on_cable: Callable[[], None]) -> IngestReport:
         """One ingest at a time; the retriever is renewed afterwards so that it knows the new paragraph count."""

@@ -13,6 +13,9 @@ from core.models import Entity
 
 # The multi-select lists the most named entities; any other one can still be typed as TYPE:name.
 MAX_ENTITY_CHOICES = 3000
+# The cables list offers the newest ones (the whole release would put 251,287 ids in the page); any
+# other reference id can still be typed.
+MAX_CABLE_CHOICES = 3000
 # A span longer than this is plotted by year, a shorter one by month.
 MONTHS_BY_MONTH = 36
 
@@ -42,7 +45,7 @@ def filter_choices(keyword: KeywordIndex) -> FilterChoices:
 
     return FilterChoices(
         entities=[(entity_label(t, n, c), f"{t}:{n}") for t, n, c in keyword.entity_catalogue(MAX_ENTITY_CHOICES)],
-        cables=distinct("SELECT DISTINCT cable FROM paragraph ORDER BY cable"),
+        cables=sorted(distinct(f"SELECT cable FROM paragraph GROUP BY cable ORDER BY MAX(date) DESC LIMIT {MAX_CABLE_CHOICES}")),
         origins=distinct("SELECT DISTINCT origin FROM paragraph ORDER BY origin"),
         classifications=distinct("SELECT DISTINCT classification FROM paragraph ORDER BY classification"),
         tags=distinct("SELECT DISTINCT tag FROM tag ORDER BY tag"),
