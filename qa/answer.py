@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
@@ -13,7 +14,7 @@ from core.errors import CableQAError
 from qa.citations import CITED_CLAIM, REFUSAL, Citation, check_citations, format_citations, strip_citations
 from qa.filters import Filters
 from qa.prompt import answer_messages, rewrite_messages
-from qa.quotes import coverage, quote_answer
+from qa.quotes import capitalised_words, coverage, holds_all, names_and_numbers, quote_answer
 from qa.retrieve import Hit, Retriever, query_terms
 
 # The least share of the question's weighted terms the best paragraph must contain for an answer to be
@@ -125,9 +126,11 @@ def stream_answer(
         return
 
     notice = None
+    quoted = hits
     if chat_model is not None:
+        chosen: list[Citation] = []
         try:
-            result = yield from _generate(asked if not history else rewritten, hits, chat_model, timings, start)
+            result = yield from _generate(asked if not history else rewritten, hits, chat_model, timings, start, chosen)
         except Exception as exc:  # noqa: BLE001 - any model failure falls back to quotes, visibly
             result, notice = None, f"The chat model failed ({type(exc).__name__}: {exc}); showing quotes instead."
         if result is not None:
@@ -135,9 +138,11 @@ def stream_answer(
                 yield Delta(REFUSAL)
             yield Answer(timings=timings, **base, **result)
             return
-        notice = notice or "The chat model's answer cited none of the paragraphs it was given; showing quotes instead."
+        notice = notice or "The chat model's answer did not hold up against the paragraphs it cited; showing quotes instead."
         base["mode"] = "quotes"
-    text, citations = quote_answer(search_for, hits)
+        # The paragraph the model chose is quoted first: its wording failed the check, not its choice.
+        quoted = sorted(hits, key=lambda h: h.citation not in chosen)
+    text, citations = quote_answer(search_for, quoted)
     timings["total"] = time.perf_counter() - start
     if notice:
         yield Delta(f"{notice}\n\n")
@@ -145,14 +150,16 @@ def stream_answer(
     yield Answer(text=text, citations=tuple(citations), notice=notice, timings=timings, **base)
 
 
-def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, timings: dict, start: float):
-    """Stream the model's answer sentence by sentence, each checked before it is shown.
+def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, timings: dict, start: float, chosen: list[Citation]):
+    """Stream the model's answer claim by claim, each checked before it is shown.
 
-    Returns the Answer fields, or None when nothing cited survives the check.
+    Returns the Answer fields, or None when nothing cited survives the check; `chosen` receives the
+    given paragraphs the model cited, supported or not.
     """
     given = hits[:PROMPT_PARAGRAPHS]
-    texts = {h.citation: h.stored.paragraph.text for h in given}
+    texts = {h.citation: h.stored.paragraph.text + " " + _context(h) for h in given}
     allowed = set(texts)
+    names = capitalised_words([question, *texts.values()])
     messages = answer_messages(question, given)
     raw, buffer, shown = "", "", []
     kept: list[Citation] = []
@@ -161,9 +168,10 @@ def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, tim
 
     def release(sentence: str):
         clean, good, bad = check_citations(sentence, allowed)
+        chosen.extend(c for c in good if c not in chosen)
         dropped.extend(bad)
         claim = strip_citations(clean).strip()
-        cited = ground(claim, good, texts)
+        cited = ground(claim, good, texts, names)
         dropped.extend(c for c in good if c not in cited)
         if not cited:
             return None  # a sentence no given paragraph supports is not shown
@@ -208,16 +216,33 @@ def _generate(question: str, hits: Sequence[Hit], chat_model: BaseChatModel, tim
     return dict(text=" ".join(shown), citations=tuple(kept), dropped=tuple(dropped), prompt_tokens=prompt_tokens)
 
 
-def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str]) -> list[Citation]:
+def _context(hit: Hit) -> str:
+    """What a paragraph's cable says around it: where and when it was written ("2007", "November", "Embassy Kuala Lumpur")."""
+    parts = [hit.stored.origin, hit.stored.paragraph.cable_id]
+    try:
+        parts.append(date.fromisoformat((hit.stored.date or "")[:10]).strftime("%Y %B %d"))
+    except ValueError:
+        pass
+    return " ".join(p for p in parts if p)
+
+
+def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], names: Collection[str] = ()) -> list[Citation]:
     """The citations of a sentence that its paragraphs support; a sentence with none is re-cited to the
     given paragraph that clearly holds it, or gets none. A bare citation (no claim) is supported by nothing."""
     terms = query_terms(claim)
     if not terms:
         return []
-    supported = [c for c in cited if coverage(terms, texts[c]) >= SUPPORT_MIN]
+    # The names and numbers a claim states must all be in the paragraph it cites: a model that echoes
+    # the question ("Brazil said ...") over a paragraph about another country is not supported by it.
+    facts = names_and_numbers(claim, names)
+
+    def support(citation: Citation) -> float:
+        return coverage(terms, texts[citation]) if holds_all(facts, texts[citation]) else 0.0
+
+    supported = [c for c in cited if support(c) >= SUPPORT_MIN]
     if supported:
         return supported
-    scored = sorted(((coverage(terms, text), c) for c, text in texts.items()), reverse=True)
+    scored = sorted(((support(c), c) for c in texts), reverse=True)
     if scored and scored[0][0] >= RECITE_MIN and (len(scored) == 1 or scored[0][0] - scored[1][0] >= RECITE_MARGIN):
         return [scored[0][1]]
     return []

@@ -36,6 +36,7 @@ _GROUP = re.compile(rf"\s*\(\s*({_ID}\s*(?:¶|para(?:graph)?\.?)\s*\d+[^()]*)\)"
 # Text up to and including its first citation, with the punctuation right after it: one claim of a
 # model's answer ("Borg called it a fig leaf (09VALLETTA123 ¶3)."), however many sentences it spans.
 CITED_CLAIM = re.compile(rf"(.*?{_GROUP.pattern}[.!?]*)", re.S)
+_MALFORMED = re.compile(r"\s*\([^()]*¶[^()]*\)")
 _PAIR = re.compile(rf"(?:({_ID})\s*)?(?:¶|para(?:graph)?\.?)\s*(\d+)|(?<=[,;&])\s*(\d+)\b")
 
 
@@ -83,6 +84,8 @@ def check_citations(text: str, allowed: set[Citation]) -> tuple[str, list[Citati
         kept.extend(c for c in good if c not in kept)
         return " " + format_citations(dict.fromkeys(good)) if good else ""
 
+    # A parenthesis with a ¶ that is no citation ("(CABLEID ¶2)", a model copying a placeholder) is never shown.
+    text = _MALFORMED.sub(lambda m: m.group(0) if _GROUP.fullmatch(m.group(0)) else "", text)
     return _GROUP.sub(rewrite, text), kept, dropped
 
 

@@ -7,11 +7,11 @@ fails. The same sentence scoring trims paragraphs for the chat model's prompt.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
 from qa.citations import Citation, format_citations
-from qa.retrieve import Hit, query_terms
+from qa.retrieve import STOP_WORDS, Hit, query_terms
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')]*\s+(?=[\"“(\-A-Z0-9])")
 _MARKING = re.compile(r"^\(\s*[A-Z]{1,4}(?:\s*/\s*[A-Z]{1,4})?\s*\)\s*")
@@ -36,6 +36,37 @@ def term_weight(term: str) -> float:
 
 def _stems(text: str) -> set[str]:
     return {w[:STEM] for w in _WORD.findall(text.lower())}
+
+
+_NAME_OR_NUMBER = re.compile(r"(?<![\w'’])(?:[A-Z][A-Za-z'’-]*|\d[\d,.]*)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
+
+
+def names_and_numbers(text: str, names: Collection[str] = ()) -> list[str]:
+    """The names and numbers a text states: its numbers, its capitalised words inside a sentence, and
+    the words opening a sentence that are among `names` (lower case: words seen capitalised elsewhere)."""
+    found = []
+    for m in _NAME_OR_NUMBER.finditer(text):
+        word = m.group(0).rstrip(",.'’-").removesuffix("'s").removesuffix("’s")
+        if word[:1].isalpha():
+            if len(word) < 2 or word.lower() in STOP_WORDS:
+                continue  # "U" of "U.S.", "The"
+            if _SENTENCE_START.search(text[: m.start()]) and word.lower() not in names:
+                continue
+        if word:
+            found.append(word)
+    return found
+
+
+def capitalised_words(texts: Iterable[str]) -> set[str]:
+    """Lower-cased words written with a capital inside a sentence somewhere in the texts: names."""
+    return {w.lower() for text in texts for w in names_and_numbers(text) if w[:1].isalpha()}
+
+
+def holds_all(words: Sequence[str], text: str) -> bool:
+    """Whether every word (a name, a number) is in the text, up to its ending ("Iran" and "Iranian")."""
+    stems = _stems(text)
+    return all(w[:STEM] in stems for word in words for w in _WORD.findall(word.lower()))
 
 
 def coverage(terms: Sequence[str], text: str) -> float:

@@ -37,3 +37,8 @@ def test_citation_spans_point_at_each_citation_in_the_text():
         ("08PARIS1616 ¶14", Citation("08PARIS1616", 14)),
         ("15", Citation("08PARIS1616", 15)),
     ]
+
+
+def test_a_citation_that_cannot_be_read_is_never_shown():
+    text, kept, dropped = check_citations("They were executed. (CABLEID ¶2) (04BOGOTA8900 ¶2)", {Citation("04BOGOTA8900", 2)})
+    assert text == "They were executed. (04BOGOTA8900 ¶2)" and kept == [Citation("04BOGOTA8900", 2)]

@@ -174,3 +174,22 @@ def test_the_command_says_how_to_write_a_bad_date(capsys):
     with pytest.raises(SystemExit):
         main(["What did Borg say?", "--from", "21/08/2008"])
     assert "yyyy-mm-dd" in capsys.readouterr().err
+
+
+def test_a_claim_naming_what_its_paragraph_does_not_is_not_shown(retriever):
+    # The model echoes the question's country over a paragraph about Malta: the words fit, the name does not.
+    model = FakeListChatModel(responses=["Spain's minister said the Frontex patrols had been a fig leaf (09VALLETTA123 ¶3)."])
+    result = answer("What did Spain's minister say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
+    assert "Spain" not in result.text and result.mode == "quotes"
+    model = FakeListChatModel(responses=["The Frontex patrols had been a fig leaf, said 40 officials (09VALLETTA123 ¶3)."])
+    result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
+    assert "40" not in result.text and result.mode == "quotes"
+
+
+def test_when_the_model_s_claim_fails_the_check_the_paragraph_it_chose_is_quoted(retriever):
+    question = "What did Borg say about the Frontex patrols?"
+    assert retriever.retrieve(question)[0].stored.paragraph.cable_id == "09VALLETTA123"
+    model = FakeListChatModel(responses=["The 500 Russians on patrol were led by 900 Cossacks (08PARIS1616 ¶2)."])
+    result = answer(question, retriever=retriever, chat_model=model, mode="local")
+    assert result.mode == "quotes" and "Cossacks" not in result.text
+    assert result.citations == (Citation("08PARIS1616", 2),) and "500 Russians" in result.text
