@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from core.errors import CableQAError
 from core.settings import Settings
 from ingest.pipeline import IngestReport, ingest
 from qa.backends import MODES, build_chat_model, build_retriever
@@ -37,11 +38,22 @@ class Backends:
         return cls(settings, build_retriever(settings))
 
     def chat_model(self, mode: str):
-        """The mode's chat model (None for quotes), built on first use; raises CableQAError if it cannot be."""
+        """The mode's chat model (None for quotes), built on first use; raises CableQAError if it cannot be.
+
+        A build that failed is not tried again for every question (a missing part package would be
+        looked for, and a gigabyte join restarted, each time): its error is kept and raised again until
+        the app restarts.
+        """
         with self._model_locks[mode]:
             if mode not in self._models:
-                self._models[mode] = build_chat_model(self.settings, mode)
-            return self._models[mode]
+                try:
+                    self._models[mode] = build_chat_model(self.settings, mode)
+                except CableQAError as exc:
+                    self._models[mode] = exc
+            model = self._models[mode]
+            if isinstance(model, CableQAError):
+                raise model
+            return model
 
     def cable_headers(self, cable_ids: Iterable[str]) -> dict[str, dict]:
         """Each cable's header fields (subject, date, origin, ...) as stored with it."""
