@@ -11,7 +11,6 @@ import os
 
 from core.errors import CableQAError
 from core.settings import Settings
-from ingest.sample import ensure_sample
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
@@ -51,10 +50,11 @@ def main() -> None:
         from web.backends import Backends
         from web.page import build_page, launch
 
-        report = ensure_sample(settings, settings.open_store())
+        backends = Backends.from_settings(settings)
+        report = backends.ensure_sample()
         if report:
             print(f"First start: stored the sample cable ({report.paragraphs} paragraphs).")
-        page = build_page(Backends.from_settings(settings))
+        page = build_page(backends)
     except CableQAError as exc:
         raise SystemExit(f"error: {exc}") from exc
     launch(page, server_name=host, auth=auth, max_file_size=settings.upload_max_bytes)

@@ -165,6 +165,17 @@ class KeywordIndex:
             out[key] = row[0]
         return out
 
+    def cable_names(self, cable_ids: Iterable[str]) -> dict[str, set[str]]:
+        """The entity names found anywhere in each cable: who "she" and "the minister" of a paragraph are."""
+        ids = sorted(set(cable_ids))
+        out: dict[str, set[str]] = {cable: set() for cable in ids}
+        if ids:
+            sql = (f"SELECT DISTINCT p.cable, e.name FROM entity e JOIN paragraph p ON p.rowid = e.paragraph "
+                   f"WHERE p.cable IN ({','.join('?' * len(ids))})")
+            for cable, name in self.db.execute(sql, ids):
+                out[cable].add(name)
+        return out
+
     def find_known_names(self, words: Sequence[str], max_words: int = 4) -> list[tuple[str, str]]:
         """(type, key) of stored entity keys that occur in the word sequence, longest match first."""
         found: list[tuple[str, str]] = []

@@ -9,6 +9,7 @@ from pathlib import Path
 from core.errors import CableQAError
 from core.settings import Settings
 from ingest.pipeline import IngestReport, ingest
+from ingest.sample import ensure_sample
 from qa.backends import MODES, build_chat_model, build_retriever
 from qa.retrieve import Retriever
 from web.entities import FilterChoices, filter_choices
@@ -67,15 +68,32 @@ class Backends:
         """(cables, paragraphs) stored."""
         return self.keyword.cable_count(), self.keyword.count()
 
+    def recognizer(self):
+        """The NER model, loaded on first use (an ingest)."""
+        if self._recognizer is None:
+            from ingest.entities import Recognizer
+
+            self._recognizer = Recognizer()
+        return self._recognizer
+
+    def ensure_sample(self) -> IngestReport | None:
+        """On a first start (no cable stored), store the bundled sample with the app's own models."""
+        with self._ingest_lock:
+            if self.store.count()[0]:
+                return None  # not a first start: the NER model is not loaded for nothing
+            report = ensure_sample(self.settings, self.store, self.keyword, self.embedder, self.recognizer())
+            if report:
+                self._renew()
+            return report
+
     def ingest(self, paths: list[Path], on_start: Callable[[int | None], None], on_cable: Callable[[], None]) -> IngestReport:
         """One ingest at a time; the retriever is renewed afterwards so that it knows the new paragraph count."""
         with self._ingest_lock:
-            if self._recognizer is None:
-                from ingest.entities import Recognizer
-
-                self._recognizer = Recognizer()
             report = ingest(paths, store=self.store, keyword=self.keyword, embedder=self.embedder,
-                            recognizer=self._recognizer, settings=self.settings, on_start=on_start, on_cable=on_cable)
-            self.retriever = Retriever(self.store, self.keyword, self.embedder, self.retriever.rankings)
-            self._choices = None
+                            recognizer=self.recognizer(), settings=self.settings, on_start=on_start, on_cable=on_cable)
+            self._renew()
             return report
+
+    def _renew(self) -> None:
+        self.retriever = Retriever(self.store, self.keyword, self.embedder, self.retriever.rankings)
+        self._choices = None

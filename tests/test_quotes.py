@@ -1,0 +1,43 @@
+"""Sentence choice for quotes and for the trimmed paragraphs the chat model reads."""
+
+from qa.quotes import SentenceScorer
+
+SETTING = "Planning for Qadhafi's December visit to Spain has been complicated by contradictory requests."
+ANSWER = "The Leader must not be lodged above the first floor, since he refuses to ride in elevators."
+FILLER = "Sanchez added that the agenda was still open."
+QUESTION = "What accommodation did Qadhafi's team demand for the December visit to Spain?"
+
+
+class Meanings:
+    """An embedder that knows which texts mean the same: each listed group shares one direction."""
+
+    def __init__(self, *groups):
+        self.groups = groups
+
+    def embed(self, texts):
+        vectors = []
+        for text in texts:
+            vector = [0.0] * (len(self.groups) + 1)
+            index = next((i for i, group in enumerate(self.groups) if text in group), len(self.groups))
+            vector[index] = 1.0
+            vectors.append(vector)
+        return vectors
+
+
+def test_words_alone_favour_the_sentence_that_restates_the_question():
+    ranked = SentenceScorer(QUESTION).rank(" ".join([SETTING, ANSWER, FILLER]))
+    assert ranked[0][2] == SETTING
+
+
+def test_with_meaning_the_answer_in_other_words_ranks_first():
+    scorer = SentenceScorer(QUESTION, Meanings({QUESTION, ANSWER}))
+    ranked = scorer.rank(" ".join([SETTING, ANSWER, FILLER]))
+    assert ranked[0][2] == ANSWER and [position for _, position, _ in ranked][0] == 1
+
+
+def test_trim_keeps_the_best_sentences_in_the_paragraphs_order_within_the_budget():
+    scorer = SentenceScorer(QUESTION, Meanings({QUESTION, ANSWER}))
+    text = " ".join([FILLER, SETTING, ANSWER])
+    trimmed = scorer.trim(text, len(SETTING) + len(ANSWER) + 1)
+    assert trimmed == f"{SETTING} {ANSWER}"
+    assert scorer.trim(f"{FILLER} {ANSWER}", 10) == ANSWER  # the best sentence stays, even when alone it is over the budget
