@@ -215,3 +215,21 @@ def test_a_model_that_only_restates_the_question_found_no_answer(retriever):
                                          'He said they had been "a fig leaf" (09VALLETTA123 ¶3).'])
     result = answer(question, retriever=retriever, chat_model=model, mode="local")
     assert result.text == 'He said they had been "a fig leaf" (09VALLETTA123 ¶3).'
+
+
+def test_a_rewrite_that_glues_the_earlier_question_on_is_not_used(retriever):
+    earlier = "What did Galharague say about Kosovo?"
+    model = FakeListChatModel(responses=[f"{earlier} And about the EU?", "He said the EU was united (08PARIS1616 ¶5)."])
+    result = answer("And about the EU?", [Turn(earlier, ("08PARIS1616",))], retriever=retriever, chat_model=model, mode="local")
+    assert earlier not in result.rewritten
+    assert result.rewritten.startswith("And about the EU?") and "Galharague" in result.rewritten and "08PARIS1616" in result.rewritten
+
+
+def test_an_uncited_sentence_is_cited_to_the_one_paragraph_that_holds_most_of_it(retriever):
+    # Two thirds of its weighted words are in ¶3 ("warned", "useless", "costly" are not): enough for a
+    # sentence that named no paragraph, not for one that named a wrong one.
+    claim = "Borg warned the Frontex patrols were a useless and costly fig leaf"
+    for reply, shown in [(f"{claim}.", True), (f"{claim} (08PARIS1616 ¶3).", False)]:
+        model = FakeListChatModel(responses=[reply])
+        result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
+        assert (result.mode == "local" and result.citations == (Citation("09VALLETTA123", 3),)) is shown, reply
