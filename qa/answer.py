@@ -31,8 +31,8 @@ RECITE_MIN = 0.75
 RECITE_MARGIN = 0.2
 # A sentence less than this share of whose weighted words are new to the question only restates it
 # ("The Italian acquaintance at whose Hamburg home Kovtun spent the night was an Italian national"):
-# it answers nothing and is not shown. In the local model's answers to the held-out questions every
-# sentence below 0.15 was such a restatement; answers that held the fact were at 0.27 and above.
+# it answers nothing and is not shown. In the local model's answers to the dev and held-out questions,
+# every sentence below 0.15 was such a restatement; the sentences that held the fact were at 0.27 and above.
 ECHO_MAX = 0.15
 
 
