@@ -137,7 +137,7 @@ def stream_answer(
 
     notice = None
     quoted = hits
-    scorer = SentenceScorer(search_for, retriever.embedder)
+    scorer = SentenceScorer(search_for, retriever.embedder, retriever.query_vector(search_for))
     if chat_model is not None:
         chosen: list[Citation] = []
         given = hits[:PROMPT_PARAGRAPHS]

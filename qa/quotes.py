@@ -100,10 +100,13 @@ class SentenceScorer:
     63% by the words alone.
     """
 
-    def __init__(self, question: str, embedder: Embedder | None = None):
+    def __init__(self, question: str, embedder: Embedder | None = None, question_vector: Sequence[float] | None = None):
+        """question_vector: the question's embedding when the caller has it already."""
         self.terms = query_terms(question)
         self.embedder = embedder
-        self._question = embedder.embed([question])[0] if embedder is not None else None
+        if embedder is not None and question_vector is None:
+            question_vector = embedder.embed([question])[0]
+        self._question = question_vector if embedder is not None else None
 
     def rank(self, text: str) -> list[tuple[float, int, str]]:
         """(score, position, sentence) of the text's sentences, best first."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -97,6 +98,12 @@ class Retriever:
         self.keyword = keyword
         self.embedder = embedder
         self._paragraph_count = max(1, keyword.count())
+        # The answer scores sentences against the same question: its vector is computed once.
+        self._query_vectors = lru_cache(maxsize=64)(lambda text: tuple(embedder.embed([text])[0]))
+
+    def query_vector(self, question: str) -> tuple[float, ...]:
+        """The question's embedding (kept for the last 64 questions)."""
+        return self._query_vectors(question)
 
     def dense(self, vector: list[float], clauses: Clauses, limit: int = CANDIDATES) -> list[tuple[str, float]]:
         """(paragraph id, cosine similarity) of the nearest paragraphs; a paragraph scores by its best window."""
@@ -142,7 +149,7 @@ class Retriever:
         if context:
             terms += [t for t in query_terms(context) if t not in terms]
         rankings: list[Ranking] = []
-        vector = self.embedder.embed([question])[0]
+        vector = list(self.query_vector(question))
         if "dense" in self.rankings:
             rankings.append(("dense", 1.0, self.dense(vector, clauses)))
         if "keyword" in self.rankings:

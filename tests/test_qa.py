@@ -233,3 +233,10 @@ def test_an_uncited_sentence_is_cited_to_the_one_paragraph_that_holds_most_of_it
         model = FakeListChatModel(responses=[reply])
         result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
         assert (result.mode == "local" and result.citations == (Citation("09VALLETTA123", 3),)) is shown, reply
+
+
+def test_an_answer_embeds_its_question_once(retriever):
+    question = "What did Borg tell the Ambassador about Libya's patrols?"
+    before = retriever.embedder.embedded.count(question)
+    answer(question, retriever=retriever)
+    assert retriever.embedder.embedded.count(question) - before == 1

@@ -79,9 +79,7 @@ class Backends:
     def ensure_sample(self) -> IngestReport | None:
         """On a first start (no cable stored), store the bundled sample with the app's own models."""
         with self._ingest_lock:
-            if self.store.count()[0]:
-                return None  # not a first start: the NER model is not loaded for nothing
-            report = ensure_sample(self.settings, self.store, self.keyword, self.embedder, self.recognizer())
+            report = ensure_sample(self.settings, self.store, self.keyword, self.embedder, self.recognizer)
             if report:
                 self._renew()
             return report
