@@ -11,7 +11,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from core.errors import CableQAError
 
-from qa.citations import CITED_CLAIM, REFUSAL, Citation, check_citations, format_citations, strip_citations
+from qa.citations import CITED_CLAIM, REFUSAL, Citation, check_citations, format_citations, is_refusal, strip_citations
 from qa.filters import Filters
 from qa.prompt import answer_messages, rewrite_messages
 from qa.quotes import SentenceScorer, capitalised_words, coverage, holds_all, names_and_numbers, novelty, quote_answer
@@ -171,7 +171,9 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
     Returns the Answer fields, or None when nothing cited survives the check; `chosen` receives the
     given paragraphs the model cited, supported or not.
     """
-    texts = {h.citation: h.stored.paragraph.text + " " + _context(h) for h in given}
+    texts: dict[Citation, str] = {}
+    for h in given:  # some cables print a number twice: both paragraphs answer to its citation
+        texts[h.citation] = " ".join(filter(None, [texts.get(h.citation), h.stored.paragraph.text, _context(h)]))
     allowed = set(texts)
     names = capitalised_words([question, *texts.values()])
     messages = answer_messages(question, given, scorer)
@@ -185,6 +187,10 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
         clean, good, bad = check_citations(sentence, allowed)
         dropped.extend(bad)
         claim = strip_citations(clean).strip()
+        if is_refusal(claim):
+            # "The cables available don't say (X ¶7)." is a refusal, whatever it cites.
+            dropped.extend(good)
+            return None
         if claim and novelty(claim, question) < ECHO_MAX:
             failed["echo"] += 1
             dropped.extend(good)
@@ -228,7 +234,7 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
             yield Delta(out)
     timings["total"] = time.perf_counter() - start
     # A model that says the paragraphs don't answer, or that only restates the question, found no answer.
-    if not kept and (REFUSAL.lower().rstrip(".") in raw.lower() or (failed["echo"] and not failed["unsupported"])):
+    if not kept and (is_refusal(raw) or (failed["echo"] and not failed["unsupported"])):
         return dict(text=REFUSAL, abstained=True, prompt_tokens=prompt_tokens)
     if not kept:
         return None

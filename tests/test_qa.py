@@ -240,3 +240,21 @@ def test_an_answer_embeds_its_question_once(retriever):
     before = retriever.embedder.embedded.count(question)
     answer(question, retriever=retriever)
     assert retriever.embedder.embedded.count(question) - before == 1
+
+
+def test_a_refusal_with_a_citation_is_still_a_refusal(retriever):
+    # The model sometimes cites the refusal; the words it shares with the paragraph must not make it a claim.
+    reply = "The cables available don't say why Borg told the Ambassador Malta could absorb no more migrants from Libya (09VALLETTA123 ¶1)."
+    model = FakeListChatModel(responses=[reply])
+    result = answer("Why did Borg say Malta could take no more migrants?", retriever=retriever, chat_model=model, mode="local")
+    assert result.abstained and result.text == REFUSAL and not result.citations
+
+
+def test_a_number_printed_twice_in_a_cable_cites_both_of_its_paragraphs(retriever):
+    # 09VALLETTA123 prints "¶3" twice; a claim from either paragraph holds up under that citation.
+    reply = ('Borg said the Frontex patrols had been "a fig leaf" (09VALLETTA123 ¶3). '
+             "Borg hopes for a deal with Libya by the summer (09VALLETTA123 ¶3).")
+    model = FakeListChatModel(responses=[reply])
+    result = answer("What did Borg say about Frontex and a deal with Libya?", retriever=retriever, chat_model=model, mode="local")
+    assert {"09VALLETTA123:3", "09VALLETTA123:3~2"} <= {h.record_id for h in result.hits[:3]}
+    assert result.mode == "local" and result.text == reply
