@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
 
 from core.errors import CableQAError
 
-from qa.citations import CITED_CLAIM, REFUSAL, Citation, check_citations, format_citations, is_refusal, strip_citations
+from qa.citations import (CITED_CLAIM, REFUSAL, Citation, check_citations, fill_placeholders, format_citations, is_refusal,
+                          strip_citations)
 from qa.filters import Filters
 from qa.prompt import answer_messages, rewrite_messages
 from qa.quotes import SentenceScorer, capitalised_words, coverage, holds_all, names_and_numbers, novelty, quote_answer
@@ -34,6 +37,10 @@ RECITE_MARGIN = 0.2
 # it answers nothing and is not shown. In the local model's answers to the dev and held-out questions,
 # every sentence below 0.15 was such a restatement; the sentences that held the fact were at 0.27 and above.
 ECHO_MAX = 0.15
+# A refusal the model gave less probability than this is not taken at its word: the model is asked to go
+# on from its likeliest other start, and the answer stands if it holds up against the paragraphs.
+FORCE_BELOW = 0.55
+UNSURE_NOTICE = "The model was unsure the paragraphs answer this; read the cited paragraph before relying on it."
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,9 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
     """Stream the model's answer claim by claim, each checked before it is shown.
 
     Returns the Answer fields, or None when nothing cited survives the check; `chosen` receives the
-    given paragraphs the model cited, supported or not.
+    given paragraphs the model cited, supported or not. A refusal the model was unsure of (its
+    probability under FORCE_BELOW) is followed by its likeliest other start, and what that continues
+    into is checked like any answer; when it does not hold up, the refusal stands.
     """
     texts: dict[Citation, str] = {}
     for h in given:  # some cables print a number twice: both paragraphs answer to its citation
@@ -177,11 +186,11 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
     allowed = set(texts)
     names = capitalised_words([question, *texts.values()])
     messages = answer_messages(question, given, scorer)
-    raw, buffer, shown = "", "", []
+    shown: list[str] = []
     kept: list[Citation] = []
     dropped: list[Citation] = []
     failed = {"echo": 0, "unsupported": 0}
-    prompt_tokens = None
+    usage_seen: dict = {}
 
     def release(sentence: str):
         clean, good, bad = check_citations(sentence, allowed)
@@ -207,40 +216,85 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
         body = claim.rstrip(".!?")
         return f"{body} {format_citations(cited)}{claim[len(body):]}"
 
-    for chunk in chat_model.stream(messages):
-        if "first_token" not in timings:
-            timings["first_token"] = time.perf_counter() - start
-        usage = getattr(chunk, "usage_metadata", None)
-        if usage and usage.get("input_tokens"):
-            prompt_tokens = usage["input_tokens"]
-        piece = chunk.content if isinstance(chunk.content, str) else ""
-        raw += piece
-        buffer += piece
-        # A claim is released when its citation and the character after it have arrived: checking
-        # sentence by sentence would cut at "the U.S." and judge half a sentence without its citation.
-        while True:
-            m = CITED_CLAIM.match(buffer)
-            if not m or m.end() >= len(buffer):
-                break
-            buffer = buffer[m.end():]
-            out = release(m.group(1).strip())
+    def run(prompt: list[BaseMessage], prefix: str = "", lead: str = ""):
+        """Stream one generation (continuing `prefix`), releasing checked claims, the first after `lead`;
+        returns (text, token log-probabilities)."""
+        raw, buffer, tokens = prefix, prefix, []
+        for chunk in chat_model.stream(prompt):
+            if "first_token" not in timings:
+                timings["first_token"] = time.perf_counter() - start
+            usage = getattr(chunk, "usage_metadata", None)
+            if usage and usage.get("input_tokens") and not usage_seen:
+                usage_seen["prompt_tokens"] = usage["input_tokens"]
+            tokens.extend(chunk.response_metadata.get("logprobs") or ())
+            piece = chunk.content if isinstance(chunk.content, str) else ""
+            raw += piece
+            buffer = fill_placeholders(buffer + piece, allowed)
+            # A claim is released when its citation and the character after it have arrived: checking
+            # sentence by sentence would cut at "the U.S." and judge half a sentence without its citation.
+            while True:
+                m = CITED_CLAIM.match(buffer)
+                if not m or m.end() >= len(buffer):
+                    break
+                buffer = buffer[m.end():]
+                out = release(m.group(1).strip())
+                if out:
+                    if lead and not shown:
+                        yield Delta(lead)
+                    shown.append(out)
+                    yield Delta(out + " ")
+        if buffer.strip():
+            out = release(buffer.strip())
             if out:
+                if lead and not shown:
+                    yield Delta(lead)
                 shown.append(out)
-                yield Delta(out + " ")
-    if buffer.strip():
-        out = release(buffer.strip())
-        if out:
-            shown.append(out)
-            yield Delta(out)
+                yield Delta(out)
+        return raw, tokens
+
+    raw, tokens = yield from run(messages)
+    refused = not kept and is_refusal(raw)
+    notice = None
+    if refused:
+        odds, other_start = refusal_odds(tokens)
+        timings["refusal_probability"] = odds
+        if other_start and odds < FORCE_BELOW:
+            failed.update(echo=0, unsupported=0)
+            yield from run([*messages, AIMessage(content=other_start)], other_start, f"{UNSURE_NOTICE}\n\n")
+            notice = UNSURE_NOTICE if kept else None
     timings["total"] = time.perf_counter() - start
+    prompt_tokens = usage_seen.get("prompt_tokens")
     # A model that says the paragraphs don't answer, or that only restates the question, found no answer.
-    if not kept and (is_refusal(raw) or (failed["echo"] and not failed["unsupported"])):
+    if not kept and (refused or (failed["echo"] and not failed["unsupported"])):
         return dict(text=REFUSAL, abstained=True, prompt_tokens=prompt_tokens)
     if not kept:
         return None
     # A citation both kept (on a supported sentence) and dropped (on an unsupported one) is reported kept.
     dropped = [c for c in dict.fromkeys(dropped) if c not in kept]
-    return dict(text=" ".join(shown), citations=tuple(kept), dropped=tuple(dropped), prompt_tokens=prompt_tokens)
+    return dict(text=" ".join(shown), citations=tuple(kept), dropped=tuple(dropped), prompt_tokens=prompt_tokens, notice=notice)
+
+
+def refusal_odds(tokens: Sequence[dict]) -> tuple[float, str | None]:
+    """How likely the model thought the refusal it wrote, and the likeliest start it had of anything else.
+
+    tokens: the refusal's tokens as OpenAI log-probabilities ({token, logprob, top_logprobs}). The other
+    start is the refusal's text up to the token where an alternative was likeliest, plus that alternative.
+    """
+    rest, text, logp = REFUSAL, "", 0.0
+    best: tuple[float, str | None] = (0.0, None)
+    for token in tokens:
+        if not rest or not rest.startswith(token["token"]):
+            break
+        for alt in token.get("top_logprobs") or ():
+            word = alt["token"]
+            if word.strip() and word[-1:].isalnum() and not rest.startswith(word) and math.exp(alt["logprob"]) > best[0]:
+                best = (math.exp(alt["logprob"]), text + word)
+        logp += token["logprob"]
+        text += token["token"]
+        rest = rest[len(token["token"]):]
+    if not tokens or rest == REFUSAL:
+        return 1.0, None
+    return math.exp(logp), best[1]
 
 
 def _context(hit: Hit) -> str:

@@ -95,6 +95,23 @@ def check_citations(text: str, allowed: set[Citation]) -> tuple[str, list[Citati
     return _GROUP.sub(rewrite, text), kept, dropped
 
 
+_PLACEHOLDER = re.compile(r"\(\s*CABLE\s*ID\s*¶\s*(\d+)\s*\)", re.I)
+
+
+def fill_placeholders(text: str, given: Iterable[Citation]) -> str:
+    """"(CABLEID ¶4)", the prompt's placeholder copied with a real number, as the one given paragraph
+    with that number; left as it is (and so never shown) when none or several have it."""
+    by_number: dict[int, set[Citation]] = {}
+    for citation in given:
+        by_number.setdefault(citation.number, set()).add(citation)
+
+    def fill(m: re.Match) -> str:
+        found = by_number.get(int(m.group(1)), set())
+        return format_citations(found) if len(found) == 1 else m.group(0)
+
+    return _PLACEHOLDER.sub(fill, text)
+
+
 def strip_citations(text: str) -> str:
     """The text without its citations."""
     return _GROUP.sub("", text)

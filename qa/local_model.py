@@ -193,6 +193,9 @@ class LocalChatModel(BaseChatModel):
     n_threads: int = 2
     max_tokens: int = 256
     temperature: float = 0.0
+    # Each generated token comes with this many likeliest alternatives and their log-probabilities (in the
+    # chunk's response_metadata["logprobs"], OpenAI's form): the answer uses them to weigh a refusal.
+    top_logprobs: int = 5
 
     _server: Any = PrivateAttr(default=None)
     # The server has one slot and two cores; two web users generating at once would only slow both.
@@ -271,6 +274,9 @@ class LocalChatModel(BaseChatModel):
         }
         if stop:
             request["stop"] = stop
+        if self.top_logprobs:
+            request["logprobs"] = True
+            request["top_logprobs"] = self.top_logprobs
         return request
 
     def _load_server(self) -> Any:
@@ -332,5 +338,7 @@ def _to_generation_chunk(event: dict[str, Any]) -> ChatGenerationChunk | None:
     finish_reason = choice.get("finish_reason")
     if not text and not finish_reason:
         return None
-    metadata = {"finish_reason": finish_reason} if finish_reason else {}
+    metadata: dict[str, Any] = {"finish_reason": finish_reason} if finish_reason else {}
+    if (choice.get("logprobs") or {}).get("content"):
+        metadata["logprobs"] = choice["logprobs"]["content"]
     return ChatGenerationChunk(message=AIMessageChunk(content=text, response_metadata=metadata))

@@ -35,8 +35,17 @@ def term_weight(term: str) -> float:
     return max(0.5, 7.0 - zipf_frequency(term, "en"))
 
 
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
+
+
 def _stems(text: str) -> set[str]:
-    return {w[:STEM] for w in _WORD.findall(text.lower())}
+    """The text's words cut to STEM letters; an ordinal ("25th") also stands as its number ("25")."""
+    stems = set()
+    for word in _WORD.findall(text.lower()):
+        stems.add(word[:STEM])
+        if ordinal := _ORDINAL.fullmatch(word):
+            stems.add(ordinal.group(1)[:STEM])
+    return stems
 
 
 _NAME_OR_NUMBER = re.compile(r"(?<![\w'’])(?:[A-Z][A-Za-z'’-]*|\d[\d,.]*)")

@@ -7,8 +7,13 @@ import math
 import re
 from dataclasses import replace
 
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+
 from core.models import Entity, EntityType
 from ingest.entities import merge_names
+from qa.citations import REFUSAL
 
 DIMENSION = 64
 
@@ -62,3 +67,33 @@ class ListedNames(NoNER):
             )
             tagged.append(replace(cable, paragraphs=paragraphs))
         return tagged
+
+
+class UnsureRefuser(BaseChatModel):
+    """Writes the refusal with log-probabilities, as the local model does; asked to go on from a start
+    of its own (a last assistant message), it writes `continuation` after it."""
+
+    odds: list[float]  # the probability of each refusal token; the rest went to `alternative`
+    alternative: str
+    continuation: str
+    asked: list[list[BaseMessage]] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "unsure-refuser"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+        raise NotImplementedError("the answer streams")
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.asked.append(list(messages))
+        if isinstance(messages[-1], AIMessage):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=self.continuation))
+            return
+        words = re.findall(r"\S+\s*", REFUSAL)  # "The ", "cables ", ...: one token each
+        for word, odds in zip(words, self.odds + [1.0] * len(words)):
+            top = [{"token": word, "logprob": math.log(odds)}]
+            if odds < 1.0:
+                top.append({"token": self.alternative, "logprob": math.log(1.0 - odds)})
+            logprobs = [{"token": word, "logprob": math.log(odds), "top_logprobs": top}]
+            yield ChatGenerationChunk(message=AIMessageChunk(content=word, response_metadata={"logprobs": logprobs}))

@@ -1,4 +1,4 @@
-from qa.citations import REFUSAL, Citation, check_citations, citation_spans, format_citations, parse_citations
+from qa.citations import REFUSAL, Citation, check_citations, citation_spans, fill_placeholders, format_citations, parse_citations
 
 
 def test_format_and_parse_round_trip():
@@ -42,3 +42,10 @@ def test_citation_spans_point_at_each_citation_in_the_text():
 def test_a_citation_that_cannot_be_read_is_never_shown():
     text, kept, dropped = check_citations("They were executed. (CABLEID ¶2) (04BOGOTA8900 ¶2)", {Citation("04BOGOTA8900", 2)})
     assert text == "They were executed. (04BOGOTA8900 ¶2)" and kept == [Citation("04BOGOTA8900", 2)]
+
+
+def test_the_prompt_s_placeholder_with_a_number_is_the_one_given_paragraph_of_that_number():
+    given = [Citation("09VALLETTA123", 3), Citation("08PARIS1616", 4), Citation("09ZAGREB77", 4)]
+    assert fill_placeholders("A fig leaf (CABLEID ¶3).", given) == "A fig leaf (09VALLETTA123 ¶3)."
+    # Two given paragraphs are ¶4, none is ¶9: which was meant cannot be told, so it stays unreadable.
+    assert fill_placeholders("Kosovo (CABLEID ¶4). Milosevic (cableid ¶9).", given) == "Kosovo (CABLEID ¶4). Milosevic (cableid ¶9)."

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from core.errors import ModelError
 from qa.local_model import QWEN_1_5B, LocalChatModel, ModelSpec, ensure_model_file, find_part_files
@@ -134,7 +134,10 @@ class FakeServer:
             for word in self.words:
                 time.sleep(0.005)  # a real model takes tens of milliseconds per token
                 self.sent += 1
-                if callback({"choices": [{"index": 0, "finish_reason": None, "delta": {"content": word}}]}):
+                choice = {"index": 0, "finish_reason": None, "delta": {"content": word}}
+                if request.get("logprobs"):
+                    choice["logprobs"] = {"content": [{"token": word, "logprob": -0.1, "top_logprobs": [{"token": word, "logprob": -0.1}]}]}
+                if callback({"choices": [choice]}):
                     return None  # the consumer asked to stop
             callback({"choices": [{"index": 0, "finish_reason": "stop", "delta": {}}]})
             callback({"choices": [], "model": "fake.gguf", "usage": self.usage})
@@ -159,6 +162,13 @@ def test_streaming_yields_text_as_it_comes_and_the_prompt_token_count():
     assert whole.response_metadata["finish_reason"] == "stop"
     assert server.requests[0]["messages"] == [{"role": "system", "content": "Cite."}, {"role": "user", "content": "What plan?"}]
     assert server.requests[0]["max_tokens"] == 60 and server.requests[0]["temperature"] == 0.0
+
+
+def test_each_streamed_token_carries_its_log_probability_and_alternatives():
+    server = FakeServer(["The ", "plan."])
+    chunks = [c for c in model_on(server).stream([HumanMessage("What plan?")]) if c.content]
+    assert server.requests[0]["logprobs"] is True and server.requests[0]["top_logprobs"] == 5
+    assert [t["token"] for c in chunks for t in c.response_metadata["logprobs"]] == ["The ", "plan."]
 
 
 def test_invoke_returns_the_whole_answer_with_token_usage():
@@ -255,3 +265,9 @@ def test_the_real_model_answers_and_streams_with_a_citation_prompt(real_model):
     assert "(08PARIS1616 ¶4)" in reply  # greedy decoding: the same wheel and file give the same words
     assert sum(1 for c in chunks if c.content) > 1
     assert usage["input_tokens"] > 100
+    # Each token's log-probability comes with it, in the form the answer reads to weigh a refusal.
+    tokens = [t for c in chunks for t in c.response_metadata.get("logprobs", [])]
+    assert "".join(t["token"] for t in tokens) == reply and all(t["top_logprobs"] for t in tokens)
+    # Given the start of its reply, the model streams only what follows it.
+    rest = "".join(c.content for c in real_model.stream([*messages, AIMessage("The French Mission")]))
+    assert rest.strip() and not rest.startswith("The French Mission")

@@ -7,14 +7,15 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from core.models import Entity, EntityType
 from core.settings import Settings
 from ingest.pipeline import ingest
-from qa.answer import Answer, Delta, Turn, answer, stream_answer
+from qa.answer import UNSURE_NOTICE, Answer, Delta, Turn, answer, stream_answer
 from qa.citations import REFUSAL, Citation
 from qa.filters import Filters, parse_entity
 from qa.prompt import answer_messages
 from qa.quotes import SentenceScorer
 from qa.retrieve import Retriever
 from tests.conftest import DATA, SAMPLE
-from tests.fakes import HashEmbedder, NoNER
+from tests.fakes import HashEmbedder, NoNER, UnsureRefuser
+from langchain_core.messages import AIMessage
 
 
 @pytest.fixture(scope="module")
@@ -258,3 +259,23 @@ def test_a_number_printed_twice_in_a_cable_cites_both_of_its_paragraphs(retrieve
     result = answer("What did Borg say about Frontex and a deal with Libya?", retriever=retriever, chat_model=model, mode="local")
     assert {"09VALLETTA123:3", "09VALLETTA123:3~2"} <= {h.record_id for h in result.hits[:3]}
     assert result.mode == "local" and result.text == reply
+
+
+def test_a_refusal_the_model_was_unsure_of_is_followed_by_its_other_start(retriever):
+    question = "What did Borg say about the Frontex patrols?"
+    claim = ' said the Frontex patrols had been "a fig leaf" (09VALLETTA123 ¶3).'
+    # "cables" had 40%; "Borg" 60%: the refusal was 0.4 likely, so the model goes on from "The Borg".
+    unsure = UnsureRefuser(odds=[1.0, 0.4], alternative="Borg", continuation=claim)
+    result = answer(question, retriever=retriever, chat_model=unsure, mode="local")
+    assert isinstance(unsure.asked[-1][-1], AIMessage) and unsure.asked[-1][-1].content == "The Borg"
+    assert not result.abstained and result.citations == (Citation("09VALLETTA123", 3),)
+    assert result.timings["refusal_probability"] == pytest.approx(0.4)
+    # The reader is told the model hesitated, before the answer as it streams and with the answer.
+    streamed = "".join(e.text for e in stream_answer(question, retriever=retriever, chat_model=unsure, mode="local") if isinstance(e, Delta))
+    assert streamed.startswith(UNSURE_NOTICE) and result.notice == UNSURE_NOTICE
+    # A sure refusal is taken at its word; so is an unsure one whose other answer does not hold up.
+    sure = UnsureRefuser(odds=[1.0, 0.9], alternative="Borg", continuation=claim)
+    assert answer(question, retriever=retriever, chat_model=sure, mode="local").abstained and len(sure.asked) == 1
+    wrong = UnsureRefuser(odds=[1.0, 0.4], alternative="Borg", continuation=" thanked the navy for rescuing 300 Somalis (09VALLETTA123 ¶3).")
+    result = answer(question, retriever=retriever, chat_model=wrong, mode="local")
+    assert result.abstained and result.text == REFUSAL and len(wrong.asked) == 2

@@ -1,6 +1,6 @@
 """Sentence choice for quotes and for the trimmed paragraphs the chat model reads."""
 
-from qa.quotes import SentenceScorer
+from qa.quotes import SentenceScorer, holds_all
 
 SETTING = "Planning for Qadhafi's December visit to Spain has been complicated by contradictory requests."
 ANSWER = "The Leader must not be lodged above the first floor, since he refuses to ride in elevators."
@@ -41,3 +41,8 @@ def test_trim_keeps_the_best_sentences_in_the_paragraphs_order_within_the_budget
     trimmed = scorer.trim(text, len(SETTING) + len(ANSWER) + 1)
     assert trimmed == f"{SETTING} {ANSWER}"
     assert scorer.trim(f"{FILLER} {ANSWER}", 10) == ANSWER  # the best sentence stays, even when alone it is over the budget
+
+
+def test_a_claimed_date_is_held_by_a_paragraph_that_writes_it_as_an_ordinal():
+    assert holds_all(["May", "25"], "the deluge of calls seeking tickets to the May 25th match")
+    assert not holds_all(["May", "26"], "the deluge of calls seeking tickets to the May 25th match")
