@@ -333,9 +333,14 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
         return supported
     least = SUPPORT_MIN if uncited else RECITE_MIN
     scored = sorted(((support(c), c) for c in texts), reverse=True)
-    if scored and scored[0][0] >= least and (len(scored) == 1 or scored[0][0] - scored[1][0] >= RECITE_MARGIN):
+    if not scored or scored[0][0] < least:
+        return []
+    if len(scored) == 1 or scored[0][0] - scored[1][0] >= RECITE_MARGIN:
         return [scored[0][1]]
-    return []
+    # No clear best: the sentence is cited to every paragraph that clearly holds it (a summary and the
+    # paragraph it sums up often both do), or to none when one of the close ones does not.
+    close = [(score, c) for score, c in scored if scored[0][0] - score < RECITE_MARGIN]
+    return sorted(c for _, c in close) if all(score >= RECITE_MIN for score, _ in close) else []
 
 
 def to_json(result: Answer) -> dict:
