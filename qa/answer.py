@@ -220,13 +220,24 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
         """Stream one generation (continuing `prefix`), releasing checked claims, the first after `lead`;
         returns (text, token log-probabilities)."""
         raw, buffer, tokens = prefix, prefix, []
+
+        def show(sentence: str, end: str):
+            out = release(sentence)
+            if out:
+                if lead and not shown:
+                    yield Delta(lead)
+                shown.append(out)
+                yield Delta(out + end)
+
         for chunk in chat_model.stream(prompt):
             if "first_token" not in timings:
                 timings["first_token"] = time.perf_counter() - start
             usage = getattr(chunk, "usage_metadata", None)
             if usage and usage.get("input_tokens") and not usage_seen:
                 usage_seen["prompt_tokens"] = usage["input_tokens"]
-            tokens.extend(chunk.response_metadata.get("logprobs") or ())
+            logprobs = chunk.response_metadata.get("logprobs")
+            if isinstance(logprobs, list):  # OpenAI's per-token form, as LocalChatModel gives it
+                tokens.extend(logprobs)
             piece = chunk.content if isinstance(chunk.content, str) else ""
             raw += piece
             buffer = fill_placeholders(buffer + piece, allowed)
@@ -237,19 +248,9 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
                 if not m or m.end() >= len(buffer):
                     break
                 buffer = buffer[m.end():]
-                out = release(m.group(1).strip())
-                if out:
-                    if lead and not shown:
-                        yield Delta(lead)
-                    shown.append(out)
-                    yield Delta(out + " ")
+                yield from show(m.group(1).strip(), " ")
         if buffer.strip():
-            out = release(buffer.strip())
-            if out:
-                if lead and not shown:
-                    yield Delta(lead)
-                shown.append(out)
-                yield Delta(out)
+            yield from show(buffer.strip(), "")
         return raw, tokens
 
     raw, tokens = yield from run(messages)
