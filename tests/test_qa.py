@@ -292,3 +292,10 @@ def test_an_uncited_sentence_two_paragraphs_both_hold_is_cited_to_both():
     texts[summary] = "Summary: Borg said the Frontex patrols had been a leaf. End summary."
     texts[detail] = "(C) Borg said the Frontex patrols were useless."
     assert ground(claim, [], texts, uncited=True) == []
+
+
+def test_a_name_alone_is_not_a_claim():
+    texts = {Citation("09X1", 2): "(C) XXXXXXXXXXXX told Econoff that Marwan Hamadeh had named Iran as the backer."}
+    for bare in ["Marwan Hamadeh", "XXXXXXXXXXXX"]:
+        assert ground(bare, [Citation("09X1", 2)], texts) == []
+    assert ground("Marwan Hamadeh named Iran as the backer", [Citation("09X1", 2)], texts) == [Citation("09X1", 2)]
