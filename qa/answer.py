@@ -319,8 +319,8 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
     "she" or "the minister" is, as the cable says elsewhere. uncited: the model gave the claim no citation.
     """
     terms = query_terms(claim)
-    if not any(t in terms for t in _LOWER_WORD.findall(claim)):
-        return []  # "Marwan Hamadeh (¶2)", "XXXXXXXXXXXX (¶2)": names alone state nothing to check
+    if not any(t in terms for t in _LOWER_WORD.findall(claim)) and not any(c.isdigit() for c in claim):
+        return []  # "Marwan Hamadeh (¶2)", "XXXXXXXXXXXX (¶2)": names alone state nothing to check; a date does
     # The names and numbers a claim states must all be in the paragraph it cites (or its cable): a model
     # that echoes the question ("Brazil said ...") over a paragraph about another country is not supported.
     facts = names_and_numbers(claim, names)

@@ -299,3 +299,6 @@ def test_a_name_alone_is_not_a_claim():
     for bare in ["Marwan Hamadeh", "XXXXXXXXXXXX"]:
         assert ground(bare, [Citation("09X1", 2)], texts) == []
     assert ground("Marwan Hamadeh named Iran as the backer", [Citation("09X1", 2)], texts) == [Citation("09X1", 2)]
+    # A date answers a "when" question.
+    texts = {Citation("10X1", 3): "(S) The Sultan raised it with the Ambassador on February 6, 2009."}
+    assert ground("February 6, 2009", [Citation("10X1", 3)], texts) == [Citation("10X1", 3)]
