@@ -7,7 +7,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from core.models import Entity, EntityType
 from core.settings import Settings
 from ingest.pipeline import ingest
-from qa.answer import UNSURE_NOTICE, Answer, Delta, Turn, answer, ground, stream_answer
+from qa.answer import UNSURE_NOTICE, Answer, Delta, Turn, answer, stream_answer
 from qa.citations import REFUSAL, Citation
 from qa.filters import Filters, parse_entity
 from qa.prompt import answer_messages
@@ -279,26 +279,3 @@ def test_a_refusal_the_model_was_unsure_of_is_followed_by_its_other_start(retrie
     wrong = UnsureRefuser(odds=[1.0, 0.4], alternative="Borg", continuation=" thanked the navy for rescuing 300 Somalis (09VALLETTA123 ¶3).")
     result = answer(question, retriever=retriever, chat_model=wrong, mode="local")
     assert result.abstained and result.text == REFUSAL and len(wrong.asked) == 2
-
-
-def test_an_uncited_sentence_two_paragraphs_both_hold_is_cited_to_both():
-    summary, detail, other = Citation("09X1", 1), Citation("09X1", 4), Citation("09X1", 2)
-    claim = "Borg said the Frontex patrols had been a fig leaf"
-    texts = {summary: "Summary: Borg said the Frontex patrols had been a fig leaf. End summary.",
-             detail: "(C) Asked about Frontex, Borg said the patrols had been a fig leaf all along.",
-             other: "(C) Borg discussed the budget."}
-    assert ground(claim, [], texts, uncited=True) == [summary, detail]
-    # When one of the close ones holds too little of it to be sure (0.69 beside 0.84), neither is cited.
-    texts[summary] = "Summary: Borg said the Frontex patrols had been a leaf. End summary."
-    texts[detail] = "(C) Borg said the Frontex patrols were useless."
-    assert ground(claim, [], texts, uncited=True) == []
-
-
-def test_a_name_alone_is_not_a_claim():
-    texts = {Citation("09X1", 2): "(C) XXXXXXXXXXXX told Econoff that Marwan Hamadeh had named Iran as the backer."}
-    for bare in ["Marwan Hamadeh", "XXXXXXXXXXXX"]:
-        assert ground(bare, [Citation("09X1", 2)], texts) == []
-    assert ground("Marwan Hamadeh named Iran as the backer", [Citation("09X1", 2)], texts) == [Citation("09X1", 2)]
-    # A date answers a "when" question.
-    texts = {Citation("10X1", 3): "(S) The Sultan raised it with the Ambassador on February 6, 2009."}
-    assert ground("February 6, 2009", [Citation("10X1", 3)], texts) == [Citation("10X1", 3)]

@@ -1,0 +1,88 @@
+"""Checking what the model wrote: which given paragraphs hold a claim, and how sure its refusal was."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Sequence
+
+from qa.citations import REFUSAL, Citation
+from qa.quotes import coverage, holds_all, names_and_numbers
+from qa.retrieve import query_terms
+
+# A model's sentence keeps a citation only when the cited paragraph holds at least this share of the
+# sentence's weighted words; a sentence whose citation is wrong or missing is cited to the one given
+# paragraph that holds at least RECITE_MIN of them (and RECITE_MARGIN more than any other), else not shown.
+# A sentence the model left uncited needs only SUPPORT_MIN there: it named no wrong paragraph, it just
+# forgot the form (a third of the 1.5B model's sentences).
+SUPPORT_MIN = 0.5
+RECITE_MIN = 0.75
+RECITE_MARGIN = 0.2
+# A sentence less than this share of whose weighted words are new to the question only restates it
+# ("The Italian acquaintance at whose Hamburg home Kovtun spent the night was an Italian national"):
+# it answers nothing and is not shown. In the local model's answers to the dev and held-out questions,
+# every sentence below 0.15 was such a restatement; the sentences that held the fact were at 0.27 and above.
+ECHO_MAX = 0.15
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
+# A refusal the model gave less probability than this is not taken at its word: the model is asked to go
+# on from its likeliest other start, and the answer stands if it holds up against the paragraphs.
+FORCE_BELOW = 0.55
+
+
+def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], names: Collection[str] = (),
+           cable_names: dict[Citation, str] | None = None, uncited: bool = False) -> list[Citation]:
+    """The citations of a sentence that its paragraphs support; a sentence with none is re-cited to the
+    given paragraph that clearly holds it, or gets none. A bare citation (no claim) is supported by nothing.
+
+    cable_names: per citation, the names found anywhere in its cable; a claim may name who a paragraph's
+    "she" or "the minister" is, as the cable says elsewhere. uncited: the model gave the claim no citation.
+    """
+    terms = query_terms(claim)
+    if not any(t in terms for t in _LOWER_WORD.findall(claim)) and not any(c.isdigit() for c in claim):
+        return []  # "Marwan Hamadeh (¶2)", "XXXXXXXXXXXX (¶2)": names alone state nothing to check; a date does
+    # The names and numbers a claim states must all be in the paragraph it cites (or its cable): a model
+    # that echoes the question ("Brazil said ...") over a paragraph about another country is not supported.
+    facts = names_and_numbers(claim, names)
+    cable_names = cable_names or {}
+
+    def support(citation: Citation) -> float:
+        if not holds_all(facts, texts[citation] + " " + cable_names.get(citation, "")):
+            return 0.0
+        return coverage(terms, texts[citation])
+
+    supported = [c for c in cited if support(c) >= SUPPORT_MIN]
+    if supported:
+        return supported
+    least = SUPPORT_MIN if uncited else RECITE_MIN
+    scored = sorted(((support(c), c) for c in texts), reverse=True)
+    if not scored or scored[0][0] < least:
+        return []
+    if len(scored) == 1 or scored[0][0] - scored[1][0] >= RECITE_MARGIN:
+        return [scored[0][1]]
+    # No clear best: the sentence is cited to every paragraph that clearly holds it (a summary and the
+    # paragraph it sums up often both do), or to none when one of the close ones does not.
+    close = [(score, c) for score, c in scored if scored[0][0] - score < RECITE_MARGIN]
+    return sorted(c for _, c in close) if all(score >= RECITE_MIN for score, _ in close) else []
+
+
+def refusal_odds(tokens: Sequence[dict]) -> tuple[float, str | None]:
+    """How likely the model thought the refusal it wrote, and the likeliest start it had of anything else.
+
+    tokens: the refusal's tokens as OpenAI log-probabilities ({token, logprob, top_logprobs}). The other
+    start is the refusal's text up to the token where an alternative was likeliest, plus that alternative.
+    """
+    rest, text, logp = REFUSAL, "", 0.0
+    best: tuple[float, str | None] = (0.0, None)
+    for token in tokens:
+        if not rest or not rest.startswith(token["token"]):
+            break
+        for alt in token.get("top_logprobs") or ():
+            word = alt["token"]
+            if word.strip() and word[-1:].isalnum() and not rest.startswith(word) and math.exp(alt["logprob"]) > best[0]:
+                best = (math.exp(alt["logprob"]), text + word)
+        logp += token["logprob"]
+        text += token["token"]
+        rest = rest[len(token["token"]):]
+    if not tokens or rest == REFUSAL:
+        return 1.0, None
+    return math.exp(logp), best[1]

@@ -1,0 +1,46 @@
+"""Which given paragraphs hold a model's sentence, and how sure the model was of its refusal."""
+
+import math
+
+import pytest
+
+from qa.citations import REFUSAL, Citation
+from qa.grounding import ground, refusal_odds
+
+
+def test_an_uncited_sentence_two_paragraphs_both_hold_is_cited_to_both():
+    summary, detail, other = Citation("09X1", 1), Citation("09X1", 4), Citation("09X1", 2)
+    claim = "Borg said the Frontex patrols had been a fig leaf"
+    texts = {summary: "Summary: Borg said the Frontex patrols had been a fig leaf. End summary.",
+             detail: "(C) Asked about Frontex, Borg said the patrols had been a fig leaf all along.",
+             other: "(C) Borg discussed the budget."}
+    assert ground(claim, [], texts, uncited=True) == [summary, detail]
+    # When one of the close ones holds too little of it to be sure (0.69 beside 0.84), neither is cited.
+    texts[summary] = "Summary: Borg said the Frontex patrols had been a leaf. End summary."
+    texts[detail] = "(C) Borg said the Frontex patrols were useless."
+    assert ground(claim, [], texts, uncited=True) == []
+
+
+def test_a_name_alone_is_not_a_claim():
+    texts = {Citation("09X1", 2): "(C) XXXXXXXXXXXX told Econoff that Marwan Hamadeh had named Iran as the backer."}
+    for bare in ["Marwan Hamadeh", "XXXXXXXXXXXX"]:
+        assert ground(bare, [Citation("09X1", 2)], texts) == []
+    assert ground("Marwan Hamadeh named Iran as the backer", [Citation("09X1", 2)], texts) == [Citation("09X1", 2)]
+    # A date answers a "when" question.
+    texts = {Citation("10X1", 3): "(S) The Sultan raised it with the Ambassador on February 6, 2009."}
+    assert ground("February 6, 2009", [Citation("10X1", 3)], texts) == [Citation("10X1", 3)]
+
+
+def test_the_refusal_s_probability_and_the_model_s_likeliest_other_start():
+    def token(text, p, *others):
+        top = [{"token": text, "logprob": math.log(p)}] + [{"token": t, "logprob": math.log(q)} for t, q in others]
+        return {"token": text, "logprob": math.log(p), "top_logprobs": top}
+
+    words = ["The", " cables", " available", " don't", " say", "."]
+    tokens = [token(words[0], 0.6, ("France", 0.3)), token(words[1], 0.5, (" French", 0.45)),
+              *[token(w, 1.0) for w in words[2:]]]
+    assert "".join(words) == REFUSAL
+    odds, start = refusal_odds(tokens)
+    assert odds == pytest.approx(0.3) and start == "The French"
+    # A reply that is not the refusal has no odds to weigh.
+    assert refusal_odds([token("France", 0.9)]) == (1.0, None)
