@@ -38,13 +38,20 @@ def term_weight(term: str) -> float:
 _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 
 
+# The cables write "U.S." and "USG" where a reader, and the model, say "the Americans".
+_UNITED_STATES = re.compile(r"\bU\.\s?S\.|\bUSG\b|\bUnited States\b")
+
+
 def _stems(text: str) -> set[str]:
-    """The text's words cut to STEM letters; an ordinal ("25th") also stands as its number ("25")."""
+    """The text's words cut to STEM letters; an ordinal ("25th") also stands as its number ("25"), and
+    "U.S." as "American"."""
     stems = set()
     for word in _WORD.findall(text.lower()):
         stems.add(word[:STEM])
         if ordinal := _ORDINAL.fullmatch(word):
             stems.add(ordinal.group(1)[:STEM])
+    if _UNITED_STATES.search(text):
+        stems.add("american"[:STEM])
     return stems
 
 

@@ -46,3 +46,9 @@ def test_trim_keeps_the_best_sentences_in_the_paragraphs_order_within_the_budget
 def test_a_claimed_date_is_held_by_a_paragraph_that_writes_it_as_an_ordinal():
     assert holds_all(["May", "25"], "the deluge of calls seeking tickets to the May 25th match")
     assert not holds_all(["May", "26"], "the deluge of calls seeking tickets to the May 25th match")
+
+
+def test_the_americans_are_the_us_of_the_cables():
+    assert holds_all(["Americans"], "The Chinese ambassador advised the USG to pay $150 million a year.")
+    assert holds_all(["American"], "He said the U.S. would sanction the bank under U.S. law.")
+    assert not holds_all(["Americans"], "He said Malaysia would sanction the bank.")
