@@ -66,13 +66,21 @@ def main(argv: list[str] | None = None) -> None:
                     ttft = time.perf_counter() - start
                 if isinstance(event, Answer):
                     result = event
-            total.append(time.perf_counter() - start)
-            first.append(result.timings.get("first_token", ttft or total[-1]))
+            elapsed = time.perf_counter() - start
+            if "first_token" not in result.timings:
+                # Retrieval found too little to ask the model: no model time to measure.
+                print(f"local: not asked (the cables don't say, by retrieval), {elapsed:.2f} s", flush=True)
+                continue
+            total.append(elapsed)
+            first.append(result.timings["first_token"])
             if result.prompt_tokens:
                 tokens.append(result.prompt_tokens)
             print(f"local: first token {first[-1]:.1f} s, first checked sentence {ttft or float('nan'):.1f} s, "
                   f"total {total[-1]:.1f} s, prompt tokens {result.prompt_tokens}", flush=True)
-        print(f"local model over {len(total)} questions: time to first token median {statistics.median(first):.1f} s, "
+        if not total:
+            print("local model: no question reached the model")
+            return
+        print(f"local model over {len(total)} questions that reached it: time to first token median {statistics.median(first):.1f} s, "
               f"total median {statistics.median(total):.1f} s, prompt tokens median {statistics.median(tokens) if tokens else 'n/a'}")
 
 
