@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 REFUSAL = "The cables available don't say."
-_REFUSAL_CORE = re.compile(r"cables available do(?:n't| not) say", re.I)
+_REFUSAL_SAID = re.compile(re.escape(REFUSAL.rstrip(".")).replace("don't", "do(?:n't| not)"), re.I)
 
 
 def is_refusal(text: str) -> bool:
     """Whether the text says the refusal sentence, with either apostrophe or spelled out."""
-    return bool(_REFUSAL_CORE.search(text.replace("\u2019", "'")))
+    return bool(_REFUSAL_SAID.search(text.replace("\u2019", "'")))
 
 
 @dataclass(frozen=True, order=True)

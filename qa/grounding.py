@@ -50,11 +50,12 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
             return 0.0
         return coverage(terms, texts[citation])
 
-    supported = [c for c in cited if support(c) >= SUPPORT_MIN]
+    supports = {c: support(c) for c in texts}
+    supported = [c for c in cited if supports.get(c, 0.0) >= SUPPORT_MIN]
     if supported:
         return supported
     least = SUPPORT_MIN if uncited else RECITE_MIN
-    scored = sorted(((support(c), c) for c in texts), reverse=True)
+    scored = sorted(((score, c) for c, score in supports.items()), reverse=True)
     if not scored or scored[0][0] < least:
         return []
     if len(scored) == 1 or scored[0][0] - scored[1][0] >= RECITE_MARGIN:

@@ -36,13 +36,12 @@ def term_weight(term: str) -> float:
 
 
 _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
-
-
 # The cables write "U.S." and "USG" where a reader, and the model, say "the Americans".
 _UNITED_STATES = re.compile(r"\bU\.\s?S\.|\bUSG\b|\bUnited States\b")
 
 
-def _stems(text: str) -> set[str]:
+@lru_cache(maxsize=4096)  # a claim is checked against the same few paragraphs, word by word
+def _stems(text: str) -> frozenset[str]:
     """The text's words cut to STEM letters; an ordinal ("25th") also stands as its number ("25"), and
     "U.S." as "American"."""
     stems = set()
@@ -52,7 +51,7 @@ def _stems(text: str) -> set[str]:
             stems.add(ordinal.group(1)[:STEM])
     if _UNITED_STATES.search(text):
         stems.add("american"[:STEM])
-    return stems
+    return frozenset(stems)
 
 
 _NAME_OR_NUMBER = re.compile(r"(?<![\w'’])(?:[A-Z][A-Za-z'’-]*|\d[\d,.]*)")
