@@ -13,11 +13,12 @@ from langchain_core.messages import AIMessage, BaseMessage
 from core.errors import CableQAError
 
 from qa.citations import (CITED_CLAIM, REFUSAL, Citation, check_citations, fill_placeholders, format_citations, is_refusal,
-                          strip_citations)
+                          refusal_said, strip_citations)
 from qa.filters import Filters
 from qa.grounding import ECHO_MAX, FORCE_BELOW, ground, refusal_odds
 from qa.prompt import answer_messages, rewrite_messages
-from qa.quotes import SentenceScorer, capitalised_words, coverage, novelty, quote_answer
+from qa.quotes import (SentenceScorer, capitalised_words, coverage, holds_all, names_and_numbers, novelty, quote_answer,
+                       split_sentences)
 from qa.retrieve import Hit, Retriever, query_terms
 
 # The least share of the question's weighted terms the best paragraph must contain for an answer to be
@@ -184,12 +185,13 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
             # "The cables available don't say (X ¶7)." is a refusal, whatever it cites.
             dropped.extend(good)
             return None
-        if claim and novelty(claim, question) < ECHO_MAX:
+        # A sentence that restates the question answers nothing, unless it adds a number or a name ("300").
+        if claim and novelty(claim, question) < ECHO_MAX and holds_all(names_and_numbers(claim, names), question):
             failed["echo"] += 1
             dropped.extend(good)
             return None
         chosen.extend(c for c in good if c not in chosen)
-        cited = ground(claim, good, texts, names, cable_names, uncited=not (good or bad))
+        cited = ground(claim, good, texts, names, cable_names, uncited=not (good or bad), question=question)
         dropped.extend(c for c in good if c not in cited)
         if not cited:
             failed["unsupported"] += bool(claim)
@@ -233,15 +235,20 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
                     break
                 buffer = buffer[m.end():]
                 yield from show(m.group(1).strip(), " ")
-        if buffer.strip():
-            yield from show(buffer.strip(), "")
+        while m := CITED_CLAIM.match(buffer):  # the last claim, its citation at the very end
+            buffer = buffer[m.end():]
+            yield from show(m.group(1).strip(), " ")
+        # What the model left uncited is checked sentence by sentence: each may be held by another paragraph.
+        for sentence in split_sentences(buffer):
+            yield from show(sentence, " ")
         return raw, tokens
 
     raw, tokens = yield from run(messages)
-    refused = not kept and is_refusal(raw)
+    said = refusal_said(raw)
+    refused = not kept and said is not None
     notice = None
     if refused:
-        odds, other_start = refusal_odds(tokens)
+        odds, other_start = refusal_odds(tokens, said)
         timings["refusal_probability"] = odds
         if other_start and odds < FORCE_BELOW:
             failed.update(echo=0, unsupported=0)

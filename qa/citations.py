@@ -12,12 +12,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 REFUSAL = "The cables available don't say."
-_REFUSAL_SAID = re.compile(re.escape(REFUSAL.rstrip(".")).replace("don't", "do(?:n't| not)"), re.I)
+# The refusal sentence, also as the model rewords it: "The paragraphs available don't say.", "The cables
+# provided do not answer the question."
+REFUSAL_SUBJECTS = ("cables", "paragraphs", "documents", "texts")
+REFUSAL_QUALIFIERS = ("available", "given", "provided", "above")
+_REFUSAL_SAID = re.compile(rf"\bThe (?:{'|'.join(REFUSAL_SUBJECTS)})(?: (?:{'|'.join(REFUSAL_QUALIFIERS)}))? "
+                           r"do(?:n't| not) (?:say|answer|mention|state|specify)\b[^.\n]*\.?", re.I)
+
+
+def refusal_said(text: str) -> str | None:
+    """The text up to the end of the refusal it says (either apostrophe, "don't" or "do not"), or None."""
+    found = _REFUSAL_SAID.search(text.replace("\u2019", "'"))
+    return text[: found.end()] if found else None
 
 
 def is_refusal(text: str) -> bool:
-    """Whether the text says the refusal sentence, with either apostrophe or spelled out."""
-    return bool(_REFUSAL_SAID.search(text.replace("\u2019", "'")))
+    """Whether the text says the refusal sentence, in its words or the model's rewording."""
+    return refusal_said(text) is not None
 
 
 @dataclass(frozen=True, order=True)

@@ -6,8 +6,8 @@ import math
 import re
 from collections.abc import Collection, Sequence
 
-from qa.citations import REFUSAL, Citation
-from qa.quotes import coverage, holds_all, names_and_numbers
+from qa.citations import REFUSAL, REFUSAL_QUALIFIERS, REFUSAL_SUBJECTS, Citation
+from qa.quotes import coverage, holds_all, names_and_numbers, unasked
 from qa.retrieve import query_terms
 
 # A model's sentence keeps a citation only when the cited paragraph holds at least this share of the
@@ -30,12 +30,15 @@ FORCE_BELOW = 0.55
 
 
 def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], names: Collection[str] = (),
-           cable_names: dict[Citation, str] | None = None, uncited: bool = False) -> list[Citation]:
+           cable_names: dict[Citation, str] | None = None, uncited: bool = False, question: str = "") -> list[Citation]:
     """The citations of a sentence that its paragraphs support; a sentence with none is re-cited to the
     given paragraph that clearly holds it, or gets none. A bare citation (no claim) is supported by nothing.
 
     cable_names: per citation, the names found anywhere in its cable; a claim may name who a paragraph's
     "she" or "the minister" is, as the cable says elsewhere. uncited: the model gave the claim no citation.
+    question: what was asked. A claim's support is then half what share of its words the paragraph holds,
+    half what share of the words it adds to the question: an answer restates the question's setting, which
+    a summary paragraph holds as well as the paragraph that answers ("... as if it were Gabon or Mali").
     """
     terms = query_terms(claim)
     if not any(t in terms for t in _LOWER_WORD.findall(claim)) and not any(c.isdigit() for c in claim):
@@ -45,10 +48,13 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
     facts = names_and_numbers(claim, names)
     cable_names = cable_names or {}
 
+    added = unasked(terms, question) if question else []
+
     def support(citation: Citation) -> float:
-        if not holds_all(facts, texts[citation] + " " + cable_names.get(citation, "")):
+        text = texts[citation]
+        if not holds_all(facts, text + " " + cable_names.get(citation, "")):
             return 0.0
-        return coverage(terms, texts[citation])
+        return (coverage(terms, text) + coverage(added, text)) / 2 if added else coverage(terms, text)
 
     supports = {c: support(c) for c in texts}
     supported = [c for c in cited if supports.get(c, 0.0) >= SUPPORT_MIN]
@@ -66,24 +72,28 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
     return sorted(c for _, c in close) if all(score >= RECITE_MIN for score, _ in close) else []
 
 
-def refusal_odds(tokens: Sequence[dict]) -> tuple[float, str | None]:
+def refusal_odds(tokens: Sequence[dict], said: str = REFUSAL) -> tuple[float, str | None]:
     """How likely the model thought the refusal it wrote, and the likeliest start it had of anything else.
 
-    tokens: the refusal's tokens as OpenAI log-probabilities ({token, logprob, top_logprobs}). The other
-    start is the refusal's text up to the token where an alternative was likeliest, plus that alternative.
+    tokens: the reply's tokens as OpenAI log-probabilities ({token, logprob, top_logprobs}); said: the
+    refusal as the model worded it, from the reply's start. The other start is the refusal's text up to
+    the token where an alternative was likeliest, plus that alternative.
     """
-    rest, text, logp = REFUSAL, "", 0.0
+    rest, text, logp = said, "", 0.0
     best: tuple[float, str | None] = (0.0, None)
     for token in tokens:
         if not rest or not rest.startswith(token["token"]):
             break
         for alt in token.get("top_logprobs") or ():
             word = alt["token"]
-            if word.strip() and word[-1:].isalnum() and not rest.startswith(word) and math.exp(alt["logprob"]) > best[0]:
+            # "The paragraphs" for "The cables" only words the same refusal differently.
+            rewording = word.strip().lower() in REFUSAL_SUBJECTS + REFUSAL_QUALIFIERS
+            if (word.strip() and word[-1:].isalnum() and not rest.startswith(word) and not rewording
+                    and math.exp(alt["logprob"]) > best[0]):
                 best = (math.exp(alt["logprob"]), text + word)
         logp += token["logprob"]
         text += token["token"]
         rest = rest[len(token["token"]):]
-    if not tokens or rest == REFUSAL:
+    if not tokens or rest == said:
         return 1.0, None
     return math.exp(logp), best[1]

@@ -14,7 +14,8 @@ from core.embedding import Embedder
 from qa.citations import Citation, format_citations
 from qa.retrieve import STOP_WORDS, Hit, query_terms
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')]*\s+(?=[\"“(\-A-Z0-9])")
+# Not after "U.S." or "Mr.": "the U.S. Embassy said" is one sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St)\.)(?<!\bMrs\.)[\"”')]*\s+(?=[\"“(\-A-Z0-9])")
 _MARKING = re.compile(r"^\(\s*[A-Z]{1,4}(?:\s*/\s*[A-Z]{1,4})?\s*\)\s*")
 _WORD = re.compile(r"[a-z0-9]+")
 STEM = 5  # "benchmarks" and "benchmark", "withdraw" and "withdrawal" share their first letters
@@ -79,10 +80,37 @@ def capitalised_words(texts: Iterable[str]) -> set[str]:
     return {w.lower() for text in texts for w in names_and_numbers(text) if w[:1].isalpha()}
 
 
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether b is a with one letter changed, added or dropped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+# A name this long may be spelled one letter apart ("Mimbu" and "Minbu", "Qaddafi" and "Qadhafi"); a
+# shorter one may not ("Iran" and "Iraq").
+FUZZY_MIN = 5
+
+
 def holds_all(words: Sequence[str], text: str) -> bool:
-    """Whether every word (a name, a number) is in the text, up to its ending ("Iran" and "Iranian")."""
+    """Whether every word (a name, a number) is in the text, up to its ending ("Iran" and "Iranian") or,
+    for a name of FUZZY_MIN letters or more, one letter off."""
     stems = _stems(text)
-    return all(w[:STEM] in stems for word in words for w in _WORD.findall(word.lower()))
+    for word in words:
+        for w in _WORD.findall(word.lower()):
+            if w[:STEM] in stems:
+                continue
+            if len(w) < FUZZY_MIN or w.isdigit() or not any(_one_edit(w, other) for other in _words(text)):
+                return False
+    return True
 
 
 def coverage(terms: Sequence[str], text: str) -> float:
@@ -95,13 +123,17 @@ def coverage(terms: Sequence[str], text: str) -> float:
     return found / total
 
 
+def unasked(terms: Sequence[str], question: str) -> list[str]:
+    """The terms the question does not already have: what a sentence adds to it."""
+    asked = _stems(question)
+    return [t for t in terms if not all(w[:STEM] in asked for w in _WORD.findall(t))]
+
+
 def novelty(claim: str, question: str) -> float:
     """Share of the claim's weighted words that the question does not already have (0..1)."""
     terms = query_terms(claim)
-    asked = _stems(question)
     total = sum(term_weight(t) for t in terms)
-    new = sum(term_weight(t) for t in terms if not all(w[:STEM] in asked for w in _WORD.findall(t)))
-    return new / total if total else 0.0
+    return sum(term_weight(t) for t in unasked(terms, question)) / total if total else 0.0
 
 
 class SentenceScorer:

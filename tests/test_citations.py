@@ -1,4 +1,4 @@
-from qa.citations import REFUSAL, Citation, check_citations, citation_spans, fill_placeholders, format_citations, parse_citations
+from qa.citations import REFUSAL, Citation, check_citations, is_refusal, refusal_said, citation_spans, fill_placeholders, format_citations, parse_citations
 
 
 def test_format_and_parse_round_trip():
@@ -25,6 +25,12 @@ def test_citation_to_a_paragraph_not_given_is_removed_and_recorded():
 
 def test_refusal_is_one_sentence():
     assert REFUSAL.endswith(".") and REFUSAL.count(".") == 1
+
+
+def test_the_refusal_is_known_in_the_model_s_rewordings_and_not_in_a_claim():
+    for said in [REFUSAL, "The paragraphs available don\u2019t say.", "The cables provided do not answer the question."]:
+        assert refusal_said(said + " France said no.") == said
+    assert not is_refusal("The cables say France declined.") and not is_refusal("The paragraphs show no answer was given.")
 
 
 def test_citation_spans_point_at_each_citation_in_the_text():

@@ -44,3 +44,29 @@ def test_the_refusal_s_probability_and_the_model_s_likeliest_other_start():
     assert odds == pytest.approx(0.3) and start == "The French"
     # A reply that is not the refusal has no odds to weigh.
     assert refusal_odds([token("France", 0.9)]) == (1.0, None)
+
+
+def test_a_claim_is_held_by_the_paragraph_that_holds_what_it_adds_to_the_question():
+    summary, detail = Citation("05X1", 1), Citation("05X1", 3)
+    question = "Which two countries did the Russian disarmament director say Washington should not treat Russia as?"
+    claim = "The Russian disarmament director said Washington should not treat Russia as Gabon or Mali"
+    texts = {summary: "(C) Summary: the Russian MFA's disarmament director told us Washington should not treat Russia "
+                      "as a supplier of arms to rogues. End summary.",
+             detail: "(C) Antonov said the US should not address Russia as if it were Gabon or Mali."}
+    cable_names = {summary: "Antonov Gabon Mali", detail: "Washington"}  # as the cable names them elsewhere
+    # By all its words neither holds the sentence clearly (0.65 and 0.54); by what it adds, only the detail does.
+    assert ground(claim, [], texts, cable_names=cable_names, uncited=True) == []
+    assert ground(claim, [], texts, cable_names=cable_names, uncited=True, question=question) == [detail]
+
+
+def test_a_rewording_of_the_refusal_is_not_the_model_s_other_start():
+    def token(text, p, *others):
+        top = [{"token": text, "logprob": math.log(p)}] + [{"token": t, "logprob": math.log(q)} for t, q in others]
+        return {"token": text, "logprob": math.log(p), "top_logprobs": top}
+
+    said = "The paragraphs available don't say."
+    words = ["The", " paragraphs", " available", " don't", " say", "."]
+    tokens = [token(words[0], 0.6, ("France", 0.2)), token(words[1], 0.5, (" cables", 0.45)),
+              *[token(w, 1.0) for w in words[2:]]]
+    odds, start = refusal_odds(tokens, said)
+    assert odds == pytest.approx(0.3) and start == "France"

@@ -279,3 +279,22 @@ def test_a_refusal_the_model_was_unsure_of_is_followed_by_its_other_start(retrie
     wrong = UnsureRefuser(odds=[1.0, 0.4], alternative="Borg", continuation=" thanked the navy for rescuing 300 Somalis (09VALLETTA123 ¶3).")
     result = answer(question, retriever=retriever, chat_model=wrong, mode="local")
     assert result.abstained and result.text == REFUSAL and len(wrong.asked) == 2
+
+
+def test_uncited_sentences_are_each_cited_to_the_paragraph_that_holds_them(retriever):
+    question = "What did Borg say about the arrivals in 2008 and about the Frontex patrols?"
+    reply = 'Borg said the government had counted 2,775 arrivals in 2008. Borg said the Frontex patrols had been "a fig leaf".'
+    result = answer(question, retriever=retriever, chat_model=FakeListChatModel(responses=[reply]), mode="local")
+    assert result.mode == "local" and result.citations == (Citation("09VALLETTA123", 2), Citation("09VALLETTA123", 3))
+    assert result.text == ("Borg said the government had counted 2,775 arrivals in 2008 (09VALLETTA123 ¶2). "
+                           'Borg said the Frontex patrols had been "a fig leaf" (09VALLETTA123 ¶3).')
+
+
+def test_a_restated_question_with_the_number_it_asked_for_is_an_answer(retriever):
+    question = ("Foreign Minister Borg blamed Tripoli for lax patrols: how many arrivals in 2008, against 1,800 in 2007, "
+                "did he say the government had counted?")
+    # Nine tenths of the sentence's weight is the question's own words; "2,775" is the answer.
+    reply = ("Foreign Minister Borg said the government had counted 2,775 arrivals in 2008, against 1,800 in 2007, "
+             "and blamed Tripoli for lax patrols (09VALLETTA123 ¶2).")
+    result = answer(question, retriever=retriever, chat_model=FakeListChatModel(responses=[reply]), mode="local")
+    assert not result.abstained and result.citations == (Citation("09VALLETTA123", 2),) and "2,775" in result.text

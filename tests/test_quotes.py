@@ -1,6 +1,6 @@
 """Sentence choice for quotes and for the trimmed paragraphs the chat model reads."""
 
-from qa.quotes import SentenceScorer, holds_all
+from qa.quotes import SentenceScorer, holds_all, split_sentences
 
 SETTING = "Planning for Qadhafi's December visit to Spain has been complicated by contradictory requests."
 ANSWER = "The Leader must not be lodged above the first floor, since he refuses to ride in elevators."
@@ -52,3 +52,14 @@ def test_the_americans_are_the_us_of_the_cables():
     assert holds_all(["Americans"], "The Chinese ambassador advised the USG to pay $150 million a year.")
     assert holds_all(["American"], "He said the U.S. would sanction the bank under U.S. law.")
     assert not holds_all(["Americans"], "He said Malaysia would sanction the bank.")
+
+
+def test_a_long_name_may_be_spelled_one_letter_apart_a_short_one_and_a_number_may_not():
+    text = "Some 300 North Koreans are working at a site west of Mimbu; Qadhafi visited Iraq in 1989."
+    assert holds_all(["Minbu"], text) and holds_all(["Qaddafi"], text)
+    assert not holds_all(["Iran"], text) and not holds_all(["301"], text) and not holds_all(["Gaddafi"], text)
+
+
+def test_a_sentence_does_not_end_at_an_abbreviation():
+    assert split_sentences("The U.S. Embassy said so. Mr. Smith agreed! (C) Then he left.") == [
+        "The U.S. Embassy said so.", "Mr. Smith agreed!", "Then he left."]
