@@ -176,6 +176,18 @@ class KeywordIndex:
                 out[cable].add(name)
         return out
 
+    def cable_words(self, cable_ids: Iterable[str]) -> dict[str, set[str]]:
+        """The words (lower case, no numbers) of each cable's paragraphs: where a name the recognizer
+        missed, as in a cable written in capitals, still stands."""
+        ids = sorted(set(cable_ids))
+        out: dict[str, set[str]] = {cable: set() for cable in ids}
+        if ids:
+            sql = (f"SELECT p.cable, t.text FROM paragraph p JOIN paragraph_text t ON t.rowid = p.rowid "
+                   f"WHERE p.cable IN ({','.join('?' * len(ids))})")
+            for cable, text in self.db.execute(sql, ids):
+                out[cable].update(re.findall(r"[a-z][a-z'’-]*", text.lower()))
+        return out
+
     def find_known_names(self, words: Sequence[str], max_words: int = 4) -> list[tuple[str, str]]:
         """(type, key) of stored entity keys that occur in the word sequence, longest match first."""
         found: list[tuple[str, str]] = []

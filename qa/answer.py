@@ -133,8 +133,10 @@ def stream_answer(
     if chat_model is not None:
         chosen: list[Citation] = []
         given = hits[:PROMPT_PARAGRAPHS]
-        in_cable = retriever.keyword.cable_names(h.stored.paragraph.cable_id for h in given)
-        cable_names = {h.citation: " ".join(sorted(in_cable[h.stored.paragraph.cable_id])) for h in given}
+        cables_given = [h.stored.paragraph.cable_id for h in given]
+        in_cable, cable_words = retriever.keyword.cable_names(cables_given), retriever.keyword.cable_words(cables_given)
+        cable_names = {h.citation: " ".join(sorted(in_cable[h.stored.paragraph.cable_id] | cable_words[h.stored.paragraph.cable_id]))
+                       for h in given}
         try:
             result = yield from _generate(asked if not history else rewritten, given, chat_model, scorer, cable_names, timings, start, chosen)
         except Exception as exc:  # noqa: BLE001 - any model failure falls back to quotes, visibly

@@ -34,8 +34,8 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
     """The citations of a sentence that its paragraphs support; a sentence with none is re-cited to the
     given paragraph that clearly holds it, or gets none. A bare citation (no claim) is supported by nothing.
 
-    cable_names: per citation, the names found anywhere in its cable; a claim may name who a paragraph's
-    "she" or "the minister" is, as the cable says elsewhere. uncited: the model gave the claim no citation.
+    cable_names: per citation, the names and words (not numbers) found anywhere in its cable; a claim may
+    name who a paragraph's "she" or "the minister" is, as the cable says elsewhere. uncited: the model gave the claim no citation.
     question: what was asked. A claim's support is then half what share of its words the paragraph holds,
     half what share of the words it adds to the question: an answer restates the question's setting, which
     a summary paragraph holds as well as the paragraph that answers ("... as if it were Gabon or Mali").
@@ -66,10 +66,11 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
         return []
     if len(scored) == 1 or scored[0][0] - scored[1][0] >= RECITE_MARGIN:
         return [scored[0][1]]
-    # No clear best: the sentence is cited to every paragraph that clearly holds it (a summary and the
-    # paragraph it sums up often both do), or to none when one of the close ones does not.
-    close = [(score, c) for score, c in scored if scored[0][0] - score < RECITE_MARGIN]
-    return sorted(c for _, c in close) if all(score >= RECITE_MIN for score, _ in close) else []
+    # No clear best: when the best clearly holds the sentence, it is cited to it and to the close ones that
+    # hold enough of it (a summary and the paragraph it sums up often both do); otherwise to none.
+    if scored[0][0] < RECITE_MIN:
+        return []
+    return sorted(c for score, c in scored if scored[0][0] - score < RECITE_MARGIN and score >= least)
 
 
 def refusal_odds(tokens: Sequence[dict], said: str = REFUSAL) -> tuple[float, str | None]:

@@ -75,9 +75,15 @@ def names_and_numbers(text: str, names: Collection[str] = ()) -> list[str]:
     return found
 
 
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
 def capitalised_words(texts: Iterable[str]) -> set[str]:
-    """Lower-cased words written with a capital inside a sentence somewhere in the texts: names."""
-    return {w.lower() for text in texts for w in names_and_numbers(text) if w[:1].isalpha()}
+    """Lower-cased words written with a capital inside a sentence somewhere in the texts: names. A text
+    written in capitals, as many older cables are, tells nothing."""
+    return {w.lower() for text in texts if not _in_capitals(text) for w in names_and_numbers(text) if w[:1].isalpha()}
 
 
 @lru_cache(maxsize=4096)

@@ -15,9 +15,12 @@ def test_an_uncited_sentence_two_paragraphs_both_hold_is_cited_to_both():
              detail: "(C) Asked about Frontex, Borg said the patrols had been a fig leaf all along.",
              other: "(C) Borg discussed the budget."}
     assert ground(claim, [], texts, uncited=True) == [summary, detail]
-    # When one of the close ones holds too little of it to be sure (0.69 beside 0.84), neither is cited.
+    # The best holds it clearly (0.84): a close one that holds enough of it (0.69) is cited beside it.
     texts[summary] = "Summary: Borg said the Frontex patrols had been a leaf. End summary."
     texts[detail] = "(C) Borg said the Frontex patrols were useless."
+    assert ground(claim, [], texts, uncited=True) == [summary, detail]
+    # When none holds it clearly (0.69 and 0.69), none is cited.
+    texts[summary] = "Summary: Borg said the Frontex patrols were costly. End summary."
     assert ground(claim, [], texts, uncited=True) == []
 
 

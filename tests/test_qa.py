@@ -298,3 +298,11 @@ def test_a_restated_question_with_the_number_it_asked_for_is_an_answer(retriever
              "and blamed Tripoli for lax patrols (09VALLETTA123 ¶2).")
     result = answer(question, retriever=retriever, chat_model=FakeListChatModel(responses=[reply]), mode="local")
     assert not result.abstained and result.citations == (Citation("09VALLETTA123", 2),) and "2,775" in result.text
+
+
+def test_a_claim_may_name_what_its_cable_says_elsewhere_though_no_entity_was_recognised(retriever):
+    # "Foreign Minister" is in ¶1 of 09VALLETTA123, not in ¶3, and this store recognised no entities in it.
+    claim = 'Foreign Minister Borg said the Frontex patrols had been "a fig leaf" (09VALLETTA123 ¶3).'
+    result = answer("What did Borg say about the Frontex patrols?", retriever=retriever,
+                    chat_model=FakeListChatModel(responses=[claim]), mode="local")
+    assert result.mode == "local" and result.text == claim

@@ -1,6 +1,6 @@
 """Sentence choice for quotes and for the trimmed paragraphs the chat model reads."""
 
-from qa.quotes import SentenceScorer, holds_all, split_sentences
+from qa.quotes import SentenceScorer, capitalised_words, holds_all, names_and_numbers, split_sentences
 
 SETTING = "Planning for Qadhafi's December visit to Spain has been complicated by contradictory requests."
 ANSWER = "The Leader must not be lodged above the first floor, since he refuses to ride in elevators."
@@ -63,3 +63,9 @@ def test_a_long_name_may_be_spelled_one_letter_apart_a_short_one_and_a_number_ma
 def test_a_sentence_does_not_end_at_an_abbreviation():
     assert split_sentences("The U.S. Embassy said so. Mr. Smith agreed! (C) Then he left.") == [
         "The U.S. Embassy said so.", "Mr. Smith agreed!", "Then he left."]
+
+
+def test_a_text_in_capitals_names_nothing():
+    capitals = "(C) MARKSMAN STATED THAT IT WAS BRAVO, NOT CHAVEZ, WHO DEVELOPED THE PHILOSOPHY, ACCORDING TO HER."
+    assert capitalised_words([capitals]) == set()
+    assert names_and_numbers("According to his wife, Bravo devised it.", capitalised_words([capitals, "He met Bravo."])) == ["Bravo"]
