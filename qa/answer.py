@@ -18,7 +18,7 @@ from qa.filters import Filters
 from qa.grounding import ECHO_MAX, FORCE_BELOW, ground, refusal_odds
 from qa.prompt import answer_messages, rewrite_messages
 from qa.quotes import (SentenceScorer, capitalised_words, coverage, holds_all, names_and_numbers, novelty, quote_answer,
-                       split_sentences)
+                       split_sentences, text_stems)
 from qa.retrieve import Hit, Retriever, query_terms
 
 # The least share of the question's weighted terms the best paragraph must contain for an answer to be
@@ -134,11 +134,11 @@ def stream_answer(
         chosen: list[Citation] = []
         given = hits[:PROMPT_PARAGRAPHS]
         cables_given = [h.stored.paragraph.cable_id for h in given]
-        in_cable, cable_words = retriever.keyword.cable_names(cables_given), retriever.keyword.cable_words(cables_given)
-        cable_names = {h.citation: " ".join(sorted(in_cable[h.stored.paragraph.cable_id] | cable_words[h.stored.paragraph.cable_id]))
-                       for h in given}
+        names, words = retriever.keyword.cable_names(cables_given), retriever.keyword.cable_words(cables_given)
+        cable_stems = {cable: text_stems(" ".join(names[cable] | words[cable])) for cable in set(cables_given)}
+        in_cables = {h.citation: cable_stems[h.stored.paragraph.cable_id] for h in given}
         try:
-            result = yield from _generate(asked if not history else rewritten, given, chat_model, scorer, cable_names, timings, start, chosen)
+            result = yield from _generate(asked if not history else rewritten, given, chat_model, scorer, in_cables, timings, start, chosen)
         except Exception as exc:  # noqa: BLE001 - any model failure falls back to quotes, visibly
             result, notice = None, f"The chat model failed ({type(exc).__name__}: {exc}); showing quotes instead."
         if result is not None:
@@ -159,7 +159,7 @@ def stream_answer(
 
 
 def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, scorer: SentenceScorer,
-              cable_names: dict[Citation, str], timings: dict, start: float, chosen: list[Citation]):
+              in_cables: dict[Citation, frozenset[str]], timings: dict, start: float, chosen: list[Citation]):
     """Stream the model's answer claim by claim, each checked before it is shown.
 
     Returns the Answer fields, or None when nothing cited survives the check; `chosen` receives the
@@ -193,7 +193,7 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
             dropped.extend(good)
             return None
         chosen.extend(c for c in good if c not in chosen)
-        cited = ground(claim, good, texts, names, cable_names, uncited=not (good or bad), question=question)
+        cited = ground(claim, good, texts, names, in_cables, uncited=not (good or bad), question=question)
         dropped.extend(c for c in good if c not in cited)
         if not cited:
             failed["unsupported"] += bool(claim)
@@ -246,11 +246,13 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
         return raw, tokens
 
     raw, tokens = yield from run(messages)
-    said = refusal_said(raw)
-    refused = not kept and said is not None
+    refused = not kept and is_refusal(raw)
     notice = None
     if refused:
-        odds, other_start = refusal_odds(tokens, said)
+        # Only a reply that opens with its refusal has its odds weighed: one that said something first
+        # stands as it is.
+        said = refusal_said(raw)
+        odds, other_start = refusal_odds(tokens, said) if said else (1.0, None)
         timings["refusal_probability"] = odds
         if other_start and odds < FORCE_BELOW:
             failed.update(echo=0, unsupported=0)

@@ -16,19 +16,21 @@ REFUSAL = "The cables available don't say."
 # provided do not answer the question."
 REFUSAL_SUBJECTS = ("cables", "paragraphs", "documents", "texts")
 REFUSAL_QUALIFIERS = ("available", "given", "provided", "above")
-_REFUSAL_SAID = re.compile(rf"\bThe (?:{'|'.join(REFUSAL_SUBJECTS)})(?: (?:{'|'.join(REFUSAL_QUALIFIERS)}))? "
-                           r"do(?:n't| not) (?:say|answer|mention|state|specify)\b[^.\n]*\.?", re.I)
-
-
-def refusal_said(text: str) -> str | None:
-    """The text up to the end of the refusal it says (either apostrophe, "don't" or "do not"), or None."""
-    found = _REFUSAL_SAID.search(text.replace("\u2019", "'"))
-    return text[: found.end()] if found else None
+# It opens a sentence: "He said the texts do not specify a deadline" is a claim.
+_REFUSAL_SAID = re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))\s*The (?:{'|'.join(REFUSAL_SUBJECTS)})(?: (?:{'|'.join(REFUSAL_QUALIFIERS)}))? "
+                           r"do(?:n't| not) (?:say|answer|mention|state|specify)\b[^.\n]*\.?")
 
 
 def is_refusal(text: str) -> bool:
-    """Whether the text says the refusal sentence, in its words or the model's rewording."""
-    return refusal_said(text) is not None
+    """Whether the text says the refusal sentence (either apostrophe, "don't" or "do not"), in its words or
+    the model's rewording."""
+    return _REFUSAL_SAID.search(text.replace("\u2019", "'")) is not None
+
+
+def refusal_said(text: str) -> str | None:
+    """The refusal a reply opens with, as the reply words it, or None when it opens with anything else."""
+    found = _REFUSAL_SAID.match(text.replace("\u2019", "'"))
+    return text[: found.end()] if found else None
 
 
 @dataclass(frozen=True, order=True)

@@ -30,12 +30,12 @@ FORCE_BELOW = 0.55
 
 
 def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], names: Collection[str] = (),
-           cable_names: dict[Citation, str] | None = None, uncited: bool = False, question: str = "") -> list[Citation]:
+           in_cables: dict[Citation, frozenset[str]] | None = None, uncited: bool = False, question: str = "") -> list[Citation]:
     """The citations of a sentence that its paragraphs support; a sentence with none is re-cited to the
     given paragraph that clearly holds it, or gets none. A bare citation (no claim) is supported by nothing.
 
-    cable_names: per citation, the names and words (not numbers) found anywhere in its cable; a claim may
-    name who a paragraph's "she" or "the minister" is, as the cable says elsewhere. uncited: the model gave the claim no citation.
+    in_cables: per citation, the text_stems of the names and words (not numbers) anywhere in its cable; a
+    claim may name who a paragraph's "she" or "the minister" is, as the cable says elsewhere. uncited: the model gave the claim no citation.
     question: what was asked. A claim's support is then half what share of its words the paragraph holds,
     half what share of the words it adds to the question: an answer restates the question's setting, which
     a summary paragraph holds as well as the paragraph that answers ("... as if it were Gabon or Mali").
@@ -46,13 +46,13 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
     # The names and numbers a claim states must all be in the paragraph it cites (or its cable): a model
     # that echoes the question ("Brazil said ...") over a paragraph about another country is not supported.
     facts = names_and_numbers(claim, names)
-    cable_names = cable_names or {}
+    in_cables = in_cables or {}
 
     added = unasked(terms, question) if question else []
 
     def support(citation: Citation) -> float:
         text = texts[citation]
-        if not holds_all(facts, text + " " + cable_names.get(citation, "")):
+        if not holds_all(facts, text, in_cables.get(citation, frozenset())):
             return 0.0
         return (coverage(terms, text) + coverage(added, text)) / 2 if added else coverage(terms, text)
 

@@ -15,7 +15,8 @@ from qa.citations import Citation, format_citations
 from qa.retrieve import STOP_WORDS, Hit, query_terms
 
 # Not after "U.S." or "Mr.": "the U.S. Embassy said" is one sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St)\.)(?<!\bMrs\.)[\"”')]*\s+(?=[\"“(\-A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|MR|MS|DR|ST)\.)"
+                           r"(?<!\b(?:Mrs|Amb|Gen|Col|MRS|AMB|GEN|COL)\.)[\"”')]*\s+(?=[\"“(\-A-Z0-9])")
 _MARKING = re.compile(r"^\(\s*[A-Z]{1,4}(?:\s*/\s*[A-Z]{1,4})?\s*\)\s*")
 _WORD = re.compile(r"[a-z0-9]+")
 STEM = 5  # "benchmarks" and "benchmark", "withdraw" and "withdrawal" share their first letters
@@ -41,8 +42,7 @@ _ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _UNITED_STATES = re.compile(r"\bU\.\s?S\.|\bUSG\b|\bUnited States\b")
 
 
-@lru_cache(maxsize=4096)  # a claim is checked against the same few paragraphs, word by word
-def _stems(text: str) -> frozenset[str]:
+def text_stems(text: str) -> frozenset[str]:
     """The text's words cut to STEM letters; an ordinal ("25th") also stands as its number ("25"), and
     "U.S." as "American"."""
     stems = set()
@@ -53,6 +53,9 @@ def _stems(text: str) -> frozenset[str]:
     if _UNITED_STATES.search(text):
         stems.add("american"[:STEM])
     return frozenset(stems)
+
+
+_stems = lru_cache(maxsize=4096)(text_stems)  # a claim is checked against the same few paragraphs, word by word
 
 
 _NAME_OR_NUMBER = re.compile(r"(?<![\w'’])(?:[A-Z][A-Za-z'’-]*|\d[\d,.]*)")
@@ -102,19 +105,24 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 # A name this long may be spelled one letter apart ("Mimbu" and "Minbu", "Qaddafi" and "Qadhafi"); a
-# shorter one may not ("Iran" and "Iraq").
+# shorter one may not ("Iran" and "Iraq"). The text's word must be rare in English (weight above
+# FUZZY_RARE): "Chile" is not "while", nor "Paris" "parts".
 FUZZY_MIN = 5
+FUZZY_RARE = 4.0
 
 
-def holds_all(words: Sequence[str], text: str) -> bool:
-    """Whether every word (a name, a number) is in the text, up to its ending ("Iran" and "Iranian") or,
-    for a name of FUZZY_MIN letters or more, one letter off."""
+def holds_all(words: Sequence[str], text: str, elsewhere: frozenset[str] = frozenset()) -> bool:
+    """Whether every word (a name, a number) is in the text, up to its ending ("Iran" and "Iranian"), or
+    among `elsewhere` (text_stems of what else may hold it), or, for a name of FUZZY_MIN letters or more,
+    one letter off a rare word of the text."""
     stems = _stems(text)
     for word in words:
         for w in _WORD.findall(word.lower()):
-            if w[:STEM] in stems:
+            if w[:STEM] in stems or w[:STEM] in elsewhere:
                 continue
-            if len(w) < FUZZY_MIN or w.isdigit() or not any(_one_edit(w, other) for other in _words(text)):
+            if len(w) < FUZZY_MIN or w.isdigit():
+                return False
+            if not any(_one_edit(w, other) and term_weight(other) > FUZZY_RARE for other in _words(text)):
                 return False
     return True
 

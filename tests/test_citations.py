@@ -1,4 +1,5 @@
-from qa.citations import REFUSAL, Citation, check_citations, is_refusal, refusal_said, citation_spans, fill_placeholders, format_citations, parse_citations
+from qa.citations import (REFUSAL, Citation, check_citations, citation_spans, fill_placeholders, format_citations, is_refusal,
+                          parse_citations, refusal_said)
 
 
 def test_format_and_parse_round_trip():
@@ -29,8 +30,12 @@ def test_refusal_is_one_sentence():
 
 def test_the_refusal_is_known_in_the_model_s_rewordings_and_not_in_a_claim():
     for said in [REFUSAL, "The paragraphs available don\u2019t say.", "The cables provided do not answer the question."]:
-        assert refusal_said(said + " France said no.") == said
+        assert refusal_said(said + " France said no.") == said and is_refusal(said)
     assert not is_refusal("The cables say France declined.") and not is_refusal("The paragraphs show no answer was given.")
+    assert not is_refusal("He said the texts do not specify a deadline.")
+    # A refusal after something else is a refusal, but the reply does not open with it.
+    assert is_refusal("Borg did not comment. The cables available don't say why.")
+    assert refusal_said("Borg did not comment. The cables available don't say why.") is None
 
 
 def test_citation_spans_point_at_each_citation_in_the_text():

@@ -6,6 +6,7 @@ import pytest
 
 from qa.citations import REFUSAL, Citation
 from qa.grounding import ground, refusal_odds
+from qa.quotes import text_stems
 
 
 def test_an_uncited_sentence_two_paragraphs_both_hold_is_cited_to_both():
@@ -56,10 +57,10 @@ def test_a_claim_is_held_by_the_paragraph_that_holds_what_it_adds_to_the_questio
     texts = {summary: "(C) Summary: the Russian MFA's disarmament director told us Washington should not treat Russia "
                       "as a supplier of arms to rogues. End summary.",
              detail: "(C) Antonov said the US should not address Russia as if it were Gabon or Mali."}
-    cable_names = {summary: "Antonov Gabon Mali", detail: "Washington"}  # as the cable names them elsewhere
+    in_cables = {summary: text_stems("Antonov Gabon Mali"), detail: text_stems("Washington")}  # the cable's other names
     # By all its words neither holds the sentence clearly (0.65 and 0.54); by what it adds, only the detail does.
-    assert ground(claim, [], texts, cable_names=cable_names, uncited=True) == []
-    assert ground(claim, [], texts, cable_names=cable_names, uncited=True, question=question) == [detail]
+    assert ground(claim, [], texts, in_cables=in_cables, uncited=True) == []
+    assert ground(claim, [], texts, in_cables=in_cables, uncited=True, question=question) == [detail]
 
 
 def test_a_rewording_of_the_refusal_is_not_the_model_s_other_start():
