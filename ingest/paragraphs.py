@@ -74,7 +74,8 @@ def _restore_rejected_anchors(text: str) -> str:
     return re.sub(ANCHOR + r"(\d+)", r"\1", text)
 
 
-_UNDERLINE = re.compile(r"^\s*[-=_*]{3,}\s*$")
+_RULED = re.compile(r"^\s*\w.{0,88}?\s(?:[-=_*]\s*){3,}$")
+_UNDERLINE = re.compile(r"^\s*(?:[-=_*]\s*){3,}$")  # "-------------", also as the cables break it: "--------- -"
 _SENTENCE_END = re.compile(r"[.;,:!?]['\"\u201d)]?\s*$")
 
 
@@ -83,6 +84,8 @@ def _is_heading_block(lines: list[str]) -> bool:
     if not words or len(lines) > 3 or len(words) > 14:
         return False
     if len(lines) >= 2 and _UNDERLINE.match(lines[-1]):
+        return True
+    if len(lines) == 1 and _RULED.match(lines[0]):  # the title and its rule on one line, as some pages print it
         return True
     return len(lines) == 1 and not _SENTENCE_END.search(lines[0]) and len(lines[0]) <= 90
 

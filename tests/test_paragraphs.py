@@ -42,5 +42,18 @@ def test_section_heading_belongs_to_the_next_paragraph():
     assert paragraphs[1].text.startswith("Cote d'Ivoire")
 
 
+def test_a_heading_between_rules_the_cable_broke_belongs_to_the_next_paragraph():
+    # 09CARACAS26 rules its headings with "--------------------------------------------- -".
+    rule = "--------------------------------------------- - "
+    text = f"H\n\u00b61. One ends here. \n\n{rule}\nBARRIERS TO A NUCLEAR PROGRAM \n{rule}\n\n\u00b62. The scientists argued.\n"
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "One ends here."
+    assert paragraphs[1].text.startswith(rule.strip()) and "BARRIERS" in paragraphs[1].text
+    # Some pages print the title and its rule on one line.
+    text = "H\n\u00b61. One ends here.\n\nPALOCCI'S MESSAGE: CREDIT ------------- ------\n\u00b62. Palocci said so.\n"
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "One ends here." and paragraphs[1].text.startswith("PALOCCI'S MESSAGE")
+
+
 def test_no_numbers_means_no_paragraphs():
     assert split_paragraphs("just a body of text") == ("just a body of text", [])
