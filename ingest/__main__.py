@@ -15,11 +15,17 @@ from ingest.pipeline import IngestReport, ingest
 EXAMPLE = "example: python -m ingest ../shared/corpus/raw ../shared/corpus/annotated cables.csv"
 
 
+def count(number: int, noun: str) -> str:
+    """"1 cable", "2 cables"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def render(report: IngestReport, totals: tuple[int, int]) -> str:
     entities = ", ".join(f"{kind} {report.entities[kind]}" for kind in ("PER", "ORG", "LOC", "MISC"))
     lines = [
-        f"Stored {report.stored} cables ({report.paragraphs} paragraphs in {report.records} records; entities: {entities}).",
-        f"Skipped {report.unchanged} unchanged cables.",
+        f"Stored {count(report.stored, 'cable')} ({count(report.paragraphs, 'paragraph')} in {count(report.records, 'record')}; "
+        f"entities: {entities}).",
+        f"Skipped {count(report.unchanged, 'unchanged cable')}.",
         f"Failed: {len(report.failed)}.",
     ]
     lines += [f"  - {reason}" for reason in report.failed]
@@ -27,8 +33,8 @@ def render(report: IngestReport, totals: tuple[int, int]) -> str:
         lines.append(f"Notes: {len(report.notes)}.")
         lines += [f"  - {note}" for note in report.notes]
     if report.ignored:
-        lines.append(f"Ignored {report.ignored} files in the folders that are not .html, .htm, .txt or .csv.")
-    lines.append(f"The store now holds {totals[0]} cables in {totals[1]} records.")
+        lines.append(f"Ignored {count(report.ignored, 'file')} in the folders that are not .html, .htm, .txt or .csv.")
+    lines.append(f"The store now holds {count(totals[0], 'cable')} in {count(totals[1], 'record')}.")
     return "\n".join(lines)
 
 

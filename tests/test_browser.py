@@ -176,7 +176,7 @@ def test_uploaded_cables_are_ingested_with_a_report_and_a_bad_file_gets_a_reason
     page.get_by_role("button", name="Read and store them").click()
     page.wait_for_function("document.querySelector('#cableqa-report textarea').value.includes('The store now holds')", timeout=60_000)
     report = page.input_value("#cableqa-report textarea")
-    assert "Stored 1 cables" in report
+    assert "Stored 1 cable (" in report
     assert "more cables.zip/../../evil/07REYKJAVIK42-plain.txt): not UTF-8" in report
     assert ".pdf: not a file type the page takes" in report
     assert "Ignored 1 file(s) in the .zip archives" in report

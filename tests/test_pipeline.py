@@ -172,3 +172,9 @@ def test_progress_counts_every_cable_done(settings, embedder, recognizer, tmp_pa
     ingest([DATA / "cables-sample.csv"], store=settings.open_store(), embedder=embedder, recognizer=recognizer, settings=settings,
            on_start=totals.append)
     assert totals == [None]  # rows of a .csv are not known before reading it
+
+
+def test_the_report_counts_one_cable_as_one():
+    from ingest.__main__ import count
+
+    assert count(1, "cable") == "1 cable" and count(0, "cable") == "0 cables" and count(2, "unchanged cable") == "2 unchanged cables"
