@@ -165,28 +165,29 @@ class KeywordIndex:
             out[key] = row[0]
         return out
 
+    def _by_cable(self, select: str, cable_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Per cable, the values of `select`: a query of (cable, value) rows whose `p.cable IN ({cables})`
+        the given cables fill."""
+        ids = sorted(set(cable_ids))
+        out: dict[str, list[str]] = {cable: [] for cable in ids}
+        if ids:
+            for cable, value in self.db.execute(select.format(cables=",".join("?" * len(ids))), ids):
+                out[cable].append(value)
+        return out
+
     def cable_names(self, cable_ids: Iterable[str]) -> dict[str, set[str]]:
         """The entity names found anywhere in each cable: who "she" and "the minister" of a paragraph are."""
-        ids = sorted(set(cable_ids))
-        out: dict[str, set[str]] = {cable: set() for cable in ids}
-        if ids:
-            sql = (f"SELECT DISTINCT p.cable, e.name FROM entity e JOIN paragraph p ON p.rowid = e.paragraph "
-                   f"WHERE p.cable IN ({','.join('?' * len(ids))})")
-            for cable, name in self.db.execute(sql, ids):
-                out[cable].add(name)
-        return out
+        found = self._by_cable("SELECT DISTINCT p.cable, e.name FROM entity e JOIN paragraph p ON p.rowid = e.paragraph "
+                               "WHERE p.cable IN ({cables})", cable_ids)
+        return {cable: set(names) for cable, names in found.items()}
 
     def cable_words(self, cable_ids: Iterable[str]) -> dict[str, set[str]]:
         """The words (lower case, no numbers) of each cable's paragraphs: where a name the recognizer
         missed, as in a cable written in capitals, still stands."""
-        ids = sorted(set(cable_ids))
-        out: dict[str, set[str]] = {cable: set() for cable in ids}
-        if ids:
-            sql = (f"SELECT p.cable, t.text FROM paragraph p JOIN paragraph_text t ON t.rowid = p.rowid "
-                   f"WHERE p.cable IN ({','.join('?' * len(ids))})")
-            for cable, text in self.db.execute(sql, ids):
-                out[cable].update(re.findall(r"[a-z][a-z'’-]*", text.lower()))
-        return out
+        found = self._by_cable("SELECT p.cable, t.text FROM paragraph p JOIN paragraph_text t ON t.rowid = p.rowid "
+                               "WHERE p.cable IN ({cables})", cable_ids)
+        return {cable: {word for text in texts for word in re.findall(r"[a-z][a-z'’-]*", text.lower())}
+                for cable, texts in found.items()}
 
     def find_known_names(self, words: Sequence[str], max_words: int = 4) -> list[tuple[str, str]]:
         """(type, key) of stored entity keys that occur in the word sequence, longest match first."""

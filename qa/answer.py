@@ -134,8 +134,8 @@ def stream_answer(
         chosen: list[Citation] = []
         given = hits[:PROMPT_PARAGRAPHS]
         cables_given = [h.stored.paragraph.cable_id for h in given]
-        names, words = retriever.keyword.cable_names(cables_given), retriever.keyword.cable_words(cables_given)
-        cable_stems = {cable: text_stems(" ".join(names[cable] | words[cable])) for cable in set(cables_given)}
+        named, words = retriever.keyword.cable_names(cables_given), retriever.keyword.cable_words(cables_given)
+        cable_stems = {cable: text_stems(" ".join(named[cable] | words[cable])) for cable in set(cables_given)}
         in_cables = {h.citation: cable_stems[h.stored.paragraph.cable_id] for h in given}
         try:
             result = yield from _generate(asked if not history else rewritten, given, chat_model, scorer, in_cables, timings, start, chosen)

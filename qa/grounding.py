@@ -35,7 +35,8 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
     given paragraph that clearly holds it, or gets none. A bare citation (no claim) is supported by nothing.
 
     in_cables: per citation, the text_stems of the names and words (not numbers) anywhere in its cable; a
-    claim may name who a paragraph's "she" or "the minister" is, as the cable says elsewhere. uncited: the model gave the claim no citation.
+    claim may name who a paragraph's "she" or "the minister" is, as the cable says elsewhere.
+    uncited: the model gave the claim no citation.
     question: what was asked. A claim's support is then half what share of its words the paragraph holds,
     half what share of the words it adds to the question: an answer restates the question's setting, which
     a summary paragraph holds as well as the paragraph that answers ("... as if it were Gabon or Mali").
@@ -47,7 +48,6 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
     # that echoes the question ("Brazil said ...") over a paragraph about another country is not supported.
     facts = names_and_numbers(claim, names)
     in_cables = in_cables or {}
-
     added = unasked(terms, question) if question else []
 
     def support(citation: Citation) -> float:

@@ -111,6 +111,11 @@ FUZZY_MIN = 5
 FUZZY_RARE = 4.0
 
 
+def _held(term: str, stems: frozenset[str]) -> bool:
+    """Whether every word of the term is among the stems."""
+    return all(w[:STEM] in stems for w in _WORD.findall(term))
+
+
 def holds_all(words: Sequence[str], text: str, elsewhere: frozenset[str] = frozenset()) -> bool:
     """Whether every word (a name, a number) is in the text, up to its ending ("Iran" and "Iranian"), or
     among `elsewhere` (text_stems of what else may hold it), or, for a name of FUZZY_MIN letters or more,
@@ -133,14 +138,14 @@ def coverage(terms: Sequence[str], text: str) -> float:
         return 0.0
     stems = _stems(text)
     total = sum(term_weight(t) for t in terms)
-    found = sum(term_weight(t) for t in terms if all(w[:STEM] in stems for w in _WORD.findall(t)))
+    found = sum(term_weight(t) for t in terms if _held(t, stems))
     return found / total
 
 
 def unasked(terms: Sequence[str], question: str) -> list[str]:
     """The terms the question does not already have: what a sentence adds to it."""
     asked = _stems(question)
-    return [t for t in terms if not all(w[:STEM] in asked for w in _WORD.findall(t))]
+    return [t for t in terms if not _held(t, asked)]
 
 
 def novelty(claim: str, question: str) -> float:
