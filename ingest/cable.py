@@ -88,6 +88,33 @@ def _clean_paragraph(text: str, annotated: bool, post_serial: tuple[str, str] | 
     return unwrap(text), entities
 
 
+# A copy holds at least this share of its words in the cable's other paragraphs; a typo of the
+# page's retyping ("contribuQions") leaves it above.
+_COPY_SHARE = 0.95
+_WORDS = re.compile(r"\w+")
+
+
+def _repeated_copies(paragraphs: list[tuple[int, str]]) -> set[int]:
+    """Indexes of paragraphs that repeat text the cable holds elsewhere under the same number.
+
+    Cablegate pages repeat a page's paragraphs after a section break: 09BRUSSELS1580 prints ¶4-¶7
+    twice, the first ¶7 cut at the page's end; 09CAPETOWN204 prints ¶1 again with ¶2-¶4 run into
+    it. Longest first, a copy whose words the remaining paragraphs hold goes: the whole ¶7 stays
+    and its cut copy goes; the run-together ¶1 goes and the clean ¶1 stays.
+    """
+    counts: dict[int, int] = {}
+    for number, _ in paragraphs:
+        counts[number] = counts.get(number, 0) + 1
+    words = [set(_WORDS.findall(text.lower())) for _, text in paragraphs]
+    dropped: set[int] = set()
+    repeated = [i for i, (number, _) in enumerate(paragraphs) if counts[number] > 1]
+    for i in sorted(repeated, key=lambda i: (-len(paragraphs[i][1]), i)):
+        others = set().union(*(words[j] for j in range(len(paragraphs)) if j != i and j not in dropped))
+        if words[i] and len(words[i] & others) >= _COPY_SHARE * len(words[i]):
+            dropped.add(i)
+    return dropped
+
+
 def build_cable(source: CableSource) -> Cable:
     """Parse a cable's header fields and split it into clean numbered paragraphs."""
     preamble, raw_paragraphs = split_paragraphs(source.text)
@@ -120,15 +147,12 @@ def build_cable(source: CableSource) -> Cable:
         post_serial = (m.group(1), m.group(2)) if m else None
     classification, handling = _classification(source, plain_preamble)
 
-    paragraphs: list[Paragraph] = []
-    seen: dict[int, int] = {}
+    cleaned: list[tuple[int, str, list[Entity]]] = []
 
     def add(number: int, raw: str) -> None:
         text, entities = _clean_paragraph(raw, source.annotated, post_serial)
-        if not text.strip():
-            return
-        seen[number] = seen.get(number, 0) + 1
-        paragraphs.append(Paragraph(reference_id, number, text, tuple(entities), occurrence=seen[number]))
+        if text.strip():
+            cleaned.append((number, text, entities))
 
     opening = _opening_paragraph(preamble) if raw_paragraphs else ""
     if opening:
@@ -139,6 +163,15 @@ def build_cable(source: CableSource) -> Cable:
         body = _opening_paragraph(preamble) or preamble
         add(0, body)
         notes.append("no numbered paragraphs: the body is stored as one paragraph, ¶0")
+    repeats = _repeated_copies([(number, text) for number, text, _ in cleaned])
+    if repeats:
+        labels = ", ".join(f"¶{cleaned[i][0]}" for i in sorted(repeats))
+        notes.append(f"{labels}: the cable prints the same text twice under one number; one copy is kept")
+    paragraphs: list[Paragraph] = []
+    seen: dict[int, int] = {}
+    for number, text, entities in (item for i, item in enumerate(cleaned) if i not in repeats):
+        seen[number] = seen.get(number, 0) + 1
+        paragraphs.append(Paragraph(reference_id, number, text, tuple(entities), occurrence=seen[number]))
     if not paragraphs:
         raise UnreadableCable(f"{source.source}: the cable {reference_id} has no text after its header")
 

@@ -1,5 +1,6 @@
 """Reading each supported format into a Cable: id, header fields, paragraphs as printed, clean text."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from core.errors import UnreadableCable
 from core.models import EntityType
 from ingest.cable import build_cable
-from ingest.readers import decode, read_cable_file, read_csv_rows
+from ingest.readers import decode, read_cable_file, read_csv_rows, read_plain_cable
 from tests.conftest import DATA, RAW, SAMPLE, shared_corpus
 
 
@@ -129,3 +130,35 @@ def test_out_of_sequence_anchors_in_real_cables():
     assert 2007 not in [p.number for p in read(RAW / "06PARIS7424.html").paragraphs]
     plain = [p.number for p in read(RAW / "08TRIPOLI220.html").paragraphs]
     assert plain[:3] == [1, 2, 3]
+
+
+REPEATED_PAGE = """UNCLAS SECTION 01 OF 02 VALLETTA 000200
+E.O. 12958: N/A
+TAGS: PREL MT
+SUBJECT: MALTA: A PAGE PRINTED TWICE
+
+¶1. (U) The minister opened the meeting on migration.
+
+¶2. (U) He said the patrols would resume in March with two
+Italian vessels and asked
+
+VALLETTA 00000200 002 OF 002
+
+¶2. (U) He said the patrols would resume in March with two
+Italian vessels and asked for a helicopter from Frontex.
+
+¶3. (U) The minister asked about detention centres.
+
+¶3. (U) A different third paragraph: the cable numbered two paragraphs 3.
+"""
+
+
+def test_a_paragraph_printed_twice_is_stored_once_whole():
+    """Cablegate pages repeat a page's paragraphs; the copy cut at the page's end goes, the whole one stays."""
+    source = read_plain_cable(REPEATED_PAGE, "09VALLETTA200.txt")
+    source = replace(source, date=source.date or "2009-03-04")
+    cable = build_cable(source)
+    paragraphs = {p.record_id: p.text for p in cable.paragraphs}
+    assert list(paragraphs) == ["09VALLETTA200:1", "09VALLETTA200:2", "09VALLETTA200:3", "09VALLETTA200:3~2"]
+    assert paragraphs["09VALLETTA200:2"].endswith("for a helicopter from Frontex.")
+    assert any("¶2" in note and "twice" in note for note in cable.notes)
