@@ -52,7 +52,8 @@ def query_terms(question: str) -> list[str]:
     """The words the keyword side looks for: no stop words, names and ids kept whole."""
     terms = []
     for word in _WORD.findall(question):
-        low = word.lower().strip(".'’")
+        # "Jamaica's" is looked for as "Jamaica": the index splits it into "jamaica" and "s".
+        low = word.lower().removesuffix("'s").removesuffix("’s").strip(".'’")
         if low and low not in STOP_WORDS and low not in _QUESTION_WORDS and low not in terms:
             terms.append(low)
     return terms

@@ -12,7 +12,7 @@ from qa.citations import REFUSAL, Citation
 from qa.filters import Filters, parse_entity
 from qa.prompt import answer_messages
 from qa.quotes import SentenceScorer
-from qa.retrieve import Retriever
+from qa.retrieve import Retriever, query_terms
 from tests.conftest import DATA, SAMPLE
 from tests.fakes import HashEmbedder, NoNER, UnsureRefuser
 from langchain_core.messages import AIMessage
@@ -34,6 +34,12 @@ def test_rare_names_and_reference_ids_match_exactly(retriever):
     assert ids(retriever.retrieve("Frontex patrols", k=1)) == ["09VALLETTA123:3"]
     assert retriever.retrieve("What does 07REYKJAVIK42 report?", k=3)[0].stored.paragraph.cable_id == "07REYKJAVIK42"
     assert ids(retriever.retrieve("What did Galharague think?", k=3))[0].startswith("08PARIS1616:")
+
+
+def test_a_possessive_finds_the_name_written_plain(retriever):
+    """The cable writes "Thoroddsson said"; a user asks about "Thoroddsson's" plan."""
+    found = retriever.lexical(query_terms("Thoroddsson's"), "", ())
+    assert found and all(rid.startswith("07REYKJAVIK42:") for rid, _ in found)
 
 
 def test_entity_filter_by_full_or_short_name(retriever):
