@@ -42,6 +42,15 @@ def test_a_possessive_finds_the_name_written_plain(retriever):
     assert found and all(rid.startswith("07REYKJAVIK42:") for rid, _ in found)
 
 
+def test_the_best_matching_cable_s_other_paragraphs_rise(retriever):
+    """¶1 of the Reykjavik cable matches the drilling; the lending is in its ¶2, which shares few words
+    with the question. Other cables' paragraphs outrank ¶2 unless the best cable is ranked again."""
+    question = "Where will the geothermal company drill, and who lends the money?"
+    assert ids(retriever.retrieve(question, k=2)) == ["07REYKJAVIK42:1", "07REYKJAVIK42:2"]
+    without = Retriever(retriever.store, retriever.keyword, retriever.embedder, rankings=Retriever.ALL - {"cable"})
+    assert "07REYKJAVIK42:2" not in ids(without.retrieve(question, k=3))
+
+
 def test_entity_filter_by_full_or_short_name(retriever):
     for name in ("Galharague", "Roland Galharague", "galharague"):
         hits = retriever.retrieve("Russia", Filters(entities=(Entity(EntityType.PER, name),)), k=10)
@@ -195,8 +204,8 @@ def test_a_claim_naming_what_its_paragraph_does_not_is_not_shown(retriever):
 
 
 def test_when_the_model_s_claim_fails_the_check_the_paragraph_it_chose_is_quoted(retriever):
-    question = "What did Borg say about the Frontex patrols?"
-    assert retriever.retrieve(question)[0].stored.paragraph.cable_id == "09VALLETTA123"
+    question = "What did France say about the Russian troops and the OSCE monitors?"
+    assert retriever.retrieve(question)[0].citation != Citation("08PARIS1616", 2)
     model = FakeListChatModel(responses=["The 500 Russians on patrol were led by 900 Cossacks (08PARIS1616 ¶2)."])
     result = answer(question, retriever=retriever, chat_model=model, mode="local")
     assert result.mode == "quotes" and "Cossacks" not in result.text
