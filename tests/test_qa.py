@@ -7,7 +7,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from core.models import Entity, EntityType
 from core.settings import Settings
 from ingest.pipeline import ingest
-from qa.answer import UNSURE_NOTICE, Answer, Delta, Turn, answer, stream_answer
+from qa.answer import UNSUPPORTED_NOTICE, UNSURE_NOTICE, Answer, Delta, Turn, answer, stream_answer
 from qa.citations import REFUSAL, Citation
 from qa.filters import Filters, parse_entity
 from qa.prompt import answer_messages
@@ -157,10 +157,13 @@ def test_model_sentences_are_cited_only_to_paragraphs_that_hold_them(retriever):
     assert Citation("08PARIS1616", 4) in result.dropped and "Lampedusa" not in result.text
 
 
-def test_a_model_answer_no_paragraph_supports_falls_back_to_quotes(retriever):
+def test_a_model_answer_no_paragraph_supports_is_not_shown_and_the_cables_don_t_say(retriever):
     model = FakeListChatModel(responses=["The patrols cost forty million euros a year (09VALLETTA123 ¶3)."])
     result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
-    assert result.mode == "quotes" and result.notice and "fig leaf" in result.text
+    assert result.abstained and result.text == REFUSAL and not result.citations
+    assert result.notice == UNSUPPORTED_NOTICE and "forty" not in result.text
+    # The closest paragraphs are still there, as related, not as citations.
+    assert Citation("09VALLETTA123", 3) in [h.citation for h in result.hits]
 
 
 def test_an_abbreviation_does_not_cut_a_claim_from_its_citation(retriever):
@@ -197,19 +200,25 @@ def test_a_claim_naming_what_its_paragraph_does_not_is_not_shown(retriever):
     # The model echoes the question's country over a paragraph about Malta: the words fit, the name does not.
     model = FakeListChatModel(responses=["Spain's minister said the Frontex patrols had been a fig leaf (09VALLETTA123 ¶3)."])
     result = answer("What did Spain's minister say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
-    assert "Spain" not in result.text and result.mode == "quotes"
+    assert "Spain" not in result.text and result.abstained
     model = FakeListChatModel(responses=["The Frontex patrols had been a fig leaf, said 40 officials (09VALLETTA123 ¶3)."])
     result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
-    assert "40" not in result.text and result.mode == "quotes"
+    assert "40" not in result.text and result.abstained
 
 
-def test_when_the_model_s_claim_fails_the_check_the_paragraph_it_chose_is_quoted(retriever):
+def test_a_model_that_finds_no_answer_in_the_best_paragraphs_reads_the_next_ones(retriever):
     question = "What did France say about the Russian troops and the OSCE monitors?"
-    assert retriever.retrieve(question)[0].citation != Citation("08PARIS1616", 2)
-    model = FakeListChatModel(responses=["The 500 Russians on patrol were led by 900 Cossacks (08PARIS1616 ¶2)."])
+    hits = retriever.retrieve(question)
+    fourth = hits[3].citation
+    assert fourth == Citation("08PARIS1616", 3)
+    second = "Galharague described the coming days as critical and decisive for Georgia (08PARIS1616 ¶3)."
+    model = FakeListChatModel(responses=[REFUSAL, second])
     result = answer(question, retriever=retriever, chat_model=model, mode="local")
-    assert result.mode == "quotes" and "Cossacks" not in result.text
-    assert result.citations == (Citation("08PARIS1616", 2),) and "500 Russians" in result.text
+    assert not result.abstained and result.citations == (fourth,) and "decisive" in result.text
+    # When the second look finds nothing either, the first look's refusal stands.
+    model = FakeListChatModel(responses=[REFUSAL, "The 500 Russians were led by 900 Cossacks (08PARIS1616 ¶3)."])
+    result = answer(question, retriever=retriever, chat_model=model, mode="local")
+    assert result.abstained and result.notice is None and "Cossacks" not in result.text
 
 
 def test_a_claim_may_name_whom_its_paragraph_means_as_its_cable_names_them_elsewhere(retriever):
@@ -290,10 +299,11 @@ def test_a_refusal_the_model_was_unsure_of_is_followed_by_its_other_start(retrie
     assert streamed.startswith(UNSURE_NOTICE) and result.notice == UNSURE_NOTICE
     # A sure refusal is taken at its word; so is an unsure one whose other answer does not hold up.
     sure = UnsureRefuser(odds=[1.0, 0.9], alternative="Borg", continuation=claim)
-    assert answer(question, retriever=retriever, chat_model=sure, mode="local").abstained and len(sure.asked) == 1
+    assert answer(question, retriever=retriever, chat_model=sure, mode="local").abstained
+    assert len(sure.asked) == 2  # the best paragraphs, then the next ones: no other start in either
     wrong = UnsureRefuser(odds=[1.0, 0.4], alternative="Borg", continuation=" thanked the navy for rescuing 300 Somalis (09VALLETTA123 ¶3).")
     result = answer(question, retriever=retriever, chat_model=wrong, mode="local")
-    assert result.abstained and result.text == REFUSAL and len(wrong.asked) == 2
+    assert result.abstained and result.text == REFUSAL and len(wrong.asked) == 4  # each look: refusal, other start
 
 
 def test_uncited_sentences_are_each_cited_to_the_paragraph_that_holds_them(retriever):
