@@ -135,13 +135,13 @@ def stream_answer(
     notice = None
     scorer = SentenceScorer(search_for, retriever.embedder, retriever.query_vector(search_for))
     if chat_model is not None:
-        result = None
+        result, prompt_tokens = None, []
         for given in (hits[:PROMPT_PARAGRAPHS], hits[PROMPT_PARAGRAPHS:]):
             if not given:
                 continue
             try:
                 found = yield from _generate(asked if not history else rewritten, given, chat_model, scorer,
-                                             _cable_stems(retriever, given), timings, start)
+                                             _cable_stems(retriever, given), timings, start, prompt_tokens)
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to quotes, visibly
                 notice = f"The chat model failed ({type(exc).__name__}: {exc}); showing quotes instead."
                 break
@@ -157,7 +157,7 @@ def stream_answer(
         if notice is None:
             if result.get("abstained"):
                 yield Delta(REFUSAL)
-            yield Answer(timings=timings, **base, **result)
+            yield Answer(timings=timings, prompt_tokens=sum(prompt_tokens) or None, **base, **result)
             return
         base["mode"] = "quotes"
     text, citations = quote_answer(scorer, hits)
@@ -177,12 +177,13 @@ def _cable_stems(retriever: Retriever, given: Sequence[Hit]) -> dict[Citation, f
 
 
 def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, scorer: SentenceScorer,
-              in_cables: dict[Citation, frozenset[str]], timings: dict, start: float):
+              in_cables: dict[Citation, frozenset[str]], timings: dict, start: float, prompt_tokens: list[int]):
     """Stream the model's answer claim by claim, each checked before it is shown.
 
-    Returns the Answer fields, or None when nothing cited survives the check. A refusal the model was
-    unsure of (its probability under FORCE_BELOW) is followed by its likeliest other start, and what
-    that continues into is checked like any answer; when it does not hold up, the refusal stands.
+    Returns the Answer fields, or None when nothing cited survives the check; the prompt's size in
+    tokens, when the model reports it, goes to `prompt_tokens`. A refusal the model was unsure of (its
+    probability under FORCE_BELOW) is followed by its likeliest other start, and what that continues
+    into is checked like any answer; when it does not hold up, the refusal stands.
     """
     texts: dict[Citation, str] = {}
     for h in given:  # some cables print a number twice: both paragraphs answer to its citation
@@ -275,15 +276,16 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
             yield from run([*messages, AIMessage(content=other_start)], other_start, f"{UNSURE_NOTICE}\n\n")
             notice = UNSURE_NOTICE if kept else None
     timings["total"] = time.perf_counter() - start
-    prompt_tokens = usage_seen.get("prompt_tokens")
+    if usage_seen.get("prompt_tokens"):
+        prompt_tokens.append(usage_seen["prompt_tokens"])
     # A model that says the paragraphs don't answer, or that only restates the question, found no answer.
     if not kept and (refused or (failed["echo"] and not failed["unsupported"])):
-        return dict(text=REFUSAL, abstained=True, prompt_tokens=prompt_tokens)
+        return dict(text=REFUSAL, abstained=True)
     if not kept:
         return None
     # A citation both kept (on a supported sentence) and dropped (on an unsupported one) is reported kept.
     dropped = [c for c in dict.fromkeys(dropped) if c not in kept]
-    return dict(text=" ".join(shown), citations=tuple(kept), dropped=tuple(dropped), prompt_tokens=prompt_tokens, notice=notice)
+    return dict(text=" ".join(shown), citations=tuple(kept), dropped=tuple(dropped), notice=notice)
 
 
 def _context(hit: Hit) -> str:
