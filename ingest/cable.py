@@ -91,6 +91,7 @@ def _clean_paragraph(text: str, annotated: bool, post_serial: tuple[str, str] | 
 # A copy holds at least this share of its words in the cable's other paragraphs; a typo of the
 # page's retyping ("contribuQions") leaves it above.
 _COPY_SHARE = 0.95
+_OPENING = 6  # words: the retyped ¶4 of 09BRUSSELS1580 differs at its 8th ("contribuQions")
 _WORDS = re.compile(r"\w+")
 
 
@@ -102,12 +103,13 @@ def _repeated_copies(paragraphs: list[tuple[int, str]]) -> set[int]:
     it. Longest first, a copy whose words the remaining paragraphs hold goes: the whole ¶7 stays
     and its cut copy goes; the run-together ¶1 goes and the clean ¶1 stays.
     """
-    counts: dict[int, int] = {}
-    for number, _ in paragraphs:
-        counts[number] = counts.get(number, 0) + 1
+    openings = [tuple(_WORDS.findall(text.lower())[:_OPENING]) for _, text in paragraphs]
     words = [set(_WORDS.findall(text.lower())) for _, text in paragraphs]
+    # A copy opens as another paragraph of its number does; two different paragraphs that a cable
+    # numbered alike ("¶3. Comment: ..." and "¶3. The minister said ...") do not.
+    repeated = [i for i, (number, _) in enumerate(paragraphs)
+                if any(j != i and n == number and openings[j] == openings[i] for j, (n, _) in enumerate(paragraphs))]
     dropped: set[int] = set()
-    repeated = [i for i, (number, _) in enumerate(paragraphs) if counts[number] > 1]
     for i in sorted(repeated, key=lambda i: (-len(paragraphs[i][1]), i)):
         others = set().union(*(words[j] for j in range(len(paragraphs)) if j != i and j not in dropped))
         if words[i] and len(words[i] & others) >= _COPY_SHARE * len(words[i]):

@@ -25,7 +25,7 @@ from qa.retrieve import Hit, Retriever, query_terms
 # attempted. Calibrated on the dev questions (see README, "Don't answer"): below it, the cables don't say.
 MIN_COVERAGE = 0.35
 # The model reads the best 3 paragraphs; when it finds no answer there, or none that holds up, it
-# reads the rest of the retrieved ones (ranks 4 and 5) before the cables "don't say". On the dev
+# reads the next 3 retrieved (ranks 4 and 5 at the default k of 5) before the cables "don't say". On the dev
 # questions the second look answered D005 from its gold ¶6 and turned three wrong quotes into
 # refusals; it costs a second generation only when the first found nothing.
 PROMPT_PARAGRAPHS = 3
@@ -55,7 +55,7 @@ class Answer:
     abstained: bool = False
     mode: str = "quotes"
     notice: str | None = None
-    prompt_tokens: int | None = None
+    prompt_tokens: int | None = None  # the largest prompt the model read (a second look reads another)
     timings: dict = field(default_factory=dict)
 
     @property
@@ -135,16 +135,22 @@ def stream_answer(
     notice = None
     scorer = SentenceScorer(search_for, retriever.embedder, retriever.query_vector(search_for))
     if chat_model is not None:
-        result, prompt_tokens = None, []
-        for given in (hits[:PROMPT_PARAGRAPHS], hits[PROMPT_PARAGRAPHS:]):
+        result, prompt_tokens, looked = None, [], False
+        for given in (hits[:PROMPT_PARAGRAPHS], hits[PROMPT_PARAGRAPHS:2 * PROMPT_PARAGRAPHS]):
             if not given:
                 continue
             try:
                 found = yield from _generate(asked if not history else rewritten, given, chat_model, scorer,
                                              _cable_stems(retriever, given), timings, start, prompt_tokens)
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to quotes, visibly
-                notice = f"The chat model failed ({type(exc).__name__}: {exc}); showing quotes instead."
+                failure = f"The chat model failed ({type(exc).__name__}: {exc})"
+                if not looked:
+                    notice = f"{failure}; showing quotes instead."
+                    break
+                # The model already read the best paragraphs and found no answer there: no quote of them.
+                result = result or dict(text=REFUSAL, abstained=True, notice=f"{failure}.")
                 break
+            looked = True
             if found is not None and not found.get("abstained"):
                 result = found
                 break
@@ -156,8 +162,10 @@ def stream_answer(
             result = result or dict(text=REFUSAL, abstained=True, notice=UNSUPPORTED_NOTICE)
         if notice is None:
             if result.get("abstained"):
+                if result.get("notice"):
+                    yield Delta(f"{result['notice']}\n\n")
                 yield Delta(REFUSAL)
-            yield Answer(timings=timings, prompt_tokens=sum(prompt_tokens) or None, **base, **result)
+            yield Answer(timings=timings, prompt_tokens=max(prompt_tokens, default=None), **base, **result)
             return
         base["mode"] = "quotes"
     text, citations = quote_answer(scorer, hits)
@@ -181,7 +189,7 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
     """Stream the model's answer claim by claim, each checked before it is shown.
 
     Returns the Answer fields, or None when nothing cited survives the check; the prompt's size in
-    tokens, when the model reports it, goes to `prompt_tokens`. A refusal the model was unsure of (its
+    tokens, when the model reports it, is added to `prompt_tokens`. A refusal the model was unsure of (its
     probability under FORCE_BELOW) is followed by its likeliest other start, and what that continues
     into is checked like any answer; when it does not hold up, the refusal stands.
     """
@@ -270,7 +278,7 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
         # stands as it is.
         said = refusal_said(raw)
         odds, other_start = refusal_odds(tokens, said) if said else (1.0, None)
-        timings["refusal_probability"] = odds
+        timings.setdefault("refusal_probability", odds)  # the first look's: FORCE_BELOW was set on it
         if other_start and odds < FORCE_BELOW:
             failed.update(echo=0, unsupported=0)
             yield from run([*messages, AIMessage(content=other_start)], other_start, f"{UNSURE_NOTICE}\n\n")

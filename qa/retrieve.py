@@ -55,12 +55,16 @@ class Hit:
         return Citation(self.stored.paragraph.cable_id, self.stored.paragraph.number)
 
 
+def without_possessive(word: str) -> str:
+    """ "Jamaica's" -> "Jamaica": the index splits it into "jamaica" and "s", and the entity keys hold the name."""
+    return word.removesuffix("'s").removesuffix("’s")
+
+
 def query_terms(question: str) -> list[str]:
     """The words the keyword side looks for: no stop words, names and ids kept whole."""
     terms = []
     for word in _WORD.findall(question):
-        # "Jamaica's" is looked for as "Jamaica": the index splits it into "jamaica" and "s".
-        low = word.lower().removesuffix("'s").removesuffix("’s").strip(".'’")
+        low = without_possessive(word.lower()).strip(".'’")
         if low and low not in STOP_WORDS and low not in _QUESTION_WORDS and low not in terms:
             terms.append(low)
     return terms
@@ -134,7 +138,7 @@ class Retriever:
     def known_names(self, question: str, rare_only: bool = True) -> list[tuple[str, str]]:
         """(type, key) of stored entities the question names; with rare_only, not those too common to tell."""
         words = [w.strip(".,;:?!'’\"()") for w in question.split()]
-        words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words if w]
+        words = [without_possessive(w) for w in words if w]
         found = []
         for entity_type, key in self.keyword.find_known_names(words):
             if key.lower() in STOP_WORDS or len(key) < 3:
@@ -172,13 +176,14 @@ class Retriever:
         if cables and "conversation" in self.rankings:
             rankings += self._within(cables, "conversation", CONVERSATION_WEIGHT, terms, vector, clauses)
         fused = fuse(rankings)
-        if fused and not cables and "cable" in self.rankings:
-            best = [_paragraph_id(fused[0][0]).split(":", 1)[0]]
-            fused = fuse(rankings + self._within(best, "cable", BEST_CABLE_WEIGHT, terms, vector, clauses))
+        if fused and not cables and len(filters.cables) != 1 and "cable" in self.rankings:
+            # A filter to one cable already ranks that cable's paragraphs among themselves.
+            for best in self.store.get([fused[0][0]]):
+                within = self._within([best.paragraph.cable_id], "cable", BEST_CABLE_WEIGHT, terms, vector, clauses)
+                fused = fuse(rankings + within)
         fused = fused[:k]
         stored = {s.paragraph.record_id: s for s in self.store.get([rid for rid, *_ in fused])}
         return [Hit(stored[rid], score, ranks) for rid, score, ranks in fused if rid in stored]
-
 
     def _within(self, cables: Sequence[str], name: str, weight: float, terms: Sequence[str], vector: list[float],
                 clauses: Clauses) -> list[Ranking]:

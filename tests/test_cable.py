@@ -149,7 +149,7 @@ Italian vessels and asked for a helicopter from Frontex.
 
 ¶3. (U) The minister asked about detention centres.
 
-¶3. (U) A different third paragraph: the cable numbered two paragraphs 3.
+¶3. (U) He said the minister opened the patrols.
 """
 
 
@@ -162,3 +162,14 @@ def test_a_paragraph_printed_twice_is_stored_once_whole():
     assert list(paragraphs) == ["09VALLETTA200:1", "09VALLETTA200:2", "09VALLETTA200:3", "09VALLETTA200:3~2"]
     assert paragraphs["09VALLETTA200:2"].endswith("for a helicopter from Frontex.")
     assert any("¶2" in note and "twice" in note for note in cable.notes)
+    # The second ¶3 is another paragraph the cable numbered alike, though its words all stand elsewhere.
+    assert paragraphs["09VALLETTA200:3~2"].endswith("He said the minister opened the patrols.")
+
+
+def test_pages_printed_twice_in_real_cables():
+    shared_corpus()
+    brussels = read(RAW / "09BRUSSELS1580.html")
+    assert [p.record_id.split(":")[1] for p in brussels.paragraphs] == [str(n) for n in range(1, 11)]
+    assert "De Gucht" in by_number(brussels)["7"].text  # the whole ¶7, not the copy cut at the page's end
+    capetown = by_number(read(RAW / "09CAPETOWN204.html"))
+    assert "Zuma" not in capetown["1"].text and "Zuma" in capetown["2"].text  # not the copy ¶2-¶4 ran into

@@ -112,6 +112,16 @@ def test_model_refusal_and_model_failure(retriever):
     result = answer("What did Borg say about Frontex?", retriever=retriever, chat_model=Broken(responses=["x"]), mode="local")
     assert result.mode == "quotes" and "model failed" in result.notice and result.citations
 
+    class BrokenOnSecondLook(FakeListChatModel):
+        def _stream(self, *args, **kwargs):
+            if self.i:
+                raise RuntimeError("out of memory")
+            yield from super()._stream(*args, **kwargs)
+
+    # The model read the best paragraphs and found no answer: its failure on the next ones quotes nothing.
+    result = answer("What did Borg say about Frontex?", retriever=retriever, chat_model=BrokenOnSecondLook(responses=[REFUSAL]), mode="local")
+    assert result.abstained and not result.citations and result.mode == "local"
+
 
 def test_planted_instructions_stay_data(retriever):
     (hit,) = retriever.retrieve("Frontex", k=1)
@@ -157,11 +167,16 @@ def test_model_sentences_are_cited_only_to_paragraphs_that_hold_them(retriever):
     assert Citation("08PARIS1616", 4) in result.dropped and "Lampedusa" not in result.text
 
 
+def streamed(question, model, retriever):
+    return "".join(e.text for e in stream_answer(question, retriever=retriever, chat_model=model, mode="local") if isinstance(e, Delta))
+
+
 def test_a_model_answer_no_paragraph_supports_is_not_shown_and_the_cables_don_t_say(retriever):
     model = FakeListChatModel(responses=["The patrols cost forty million euros a year (09VALLETTA123 ¶3)."])
-    result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
-    assert result.abstained and result.text == REFUSAL and not result.citations
-    assert result.notice == UNSUPPORTED_NOTICE and "forty" not in result.text
+    question = "What did Borg say about the Frontex patrols?"
+    result = answer(question, retriever=retriever, chat_model=model, mode="local")
+    assert result.abstained and result.text == REFUSAL and not result.citations and result.notice == UNSUPPORTED_NOTICE
+    assert streamed(question, model, retriever) == f"{UNSUPPORTED_NOTICE}\n\n{REFUSAL}"
     # The closest paragraphs are still there, as related, not as citations.
     assert Citation("09VALLETTA123", 3) in [h.citation for h in result.hits]
 
@@ -199,11 +214,9 @@ def test_the_command_says_how_to_write_a_bad_date(capsys):
 def test_a_claim_naming_what_its_paragraph_does_not_is_not_shown(retriever):
     # The model echoes the question's country over a paragraph about Malta: the words fit, the name does not.
     model = FakeListChatModel(responses=["Spain's minister said the Frontex patrols had been a fig leaf (09VALLETTA123 ¶3)."])
-    result = answer("What did Spain's minister say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
-    assert "Spain" not in result.text and result.abstained
+    assert "Spain" not in streamed("What did Spain's minister say about the Frontex patrols?", model, retriever)
     model = FakeListChatModel(responses=["The Frontex patrols had been a fig leaf, said 40 officials (09VALLETTA123 ¶3)."])
-    result = answer("What did Borg say about the Frontex patrols?", retriever=retriever, chat_model=model, mode="local")
-    assert "40" not in result.text and result.abstained
+    assert "40" not in streamed("What did Borg say about the Frontex patrols?", model, retriever)
 
 
 def test_a_model_that_finds_no_answer_in_the_best_paragraphs_reads_the_next_ones(retriever):
