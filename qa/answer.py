@@ -25,9 +25,9 @@ from qa.retrieve import Hit, Retriever, query_terms
 # attempted. Calibrated on the dev questions (see README, "Don't answer"): below it, the cables don't say.
 MIN_COVERAGE = 0.35
 # The model reads the best 3 paragraphs; when it finds no answer there, or none that holds up, it
-# reads the next 3 retrieved (ranks 4 and 5 at the default k of 5) before the cables "don't say". On the dev
-# questions the second look answered D005 from its gold ¶6 and turned three wrong quotes into
-# refusals; it costs a second generation only when the first found nothing.
+# reads the next 3 retrieved (ranks 4 and 5 at the default k of 5) before the cables "don't say".
+# On the dev questions the second look answered D005 from its gold ¶6 and turned three wrong quotes
+# into refusals; it costs a second generation only when the first found nothing.
 PROMPT_PARAGRAPHS = 3
 UNSUPPORTED_NOTICE = "The chat model's answers did not hold up against the paragraphs they cited."
 UNSURE_NOTICE = "The model was unsure the paragraphs answer this; read the cited paragraph before relying on it."
@@ -189,9 +189,9 @@ def _generate(question: str, given: Sequence[Hit], chat_model: BaseChatModel, sc
     """Stream the model's answer claim by claim, each checked before it is shown.
 
     Returns the Answer fields, or None when nothing cited survives the check; the prompt's size in
-    tokens, when the model reports it, is added to `prompt_tokens`. A refusal the model was unsure of (its
-    probability under FORCE_BELOW) is followed by its likeliest other start, and what that continues
-    into is checked like any answer; when it does not hold up, the refusal stands.
+    tokens, when the model reports it, is added to `prompt_tokens`. A refusal the model was unsure of
+    (its probability under FORCE_BELOW) is followed by its likeliest other start, and what that
+    continues into is checked like any answer; when it does not hold up, the refusal stands.
     """
     texts: dict[Citation, str] = {}
     for h in given:  # some cables print a number twice: both paragraphs answer to its citation
