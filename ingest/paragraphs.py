@@ -77,6 +77,7 @@ def _restore_rejected_anchors(text: str) -> str:
 _RULED = re.compile(r"^\s*\w.{0,88}?\s(?:[-=_*]\s*){3,}$")
 _UNDERLINE = re.compile(r"^\s*(?:[-=_*]\s*){3,}$")  # "-------------", also as the cables break it: "--------- -"
 _SENTENCE_END = re.compile(r"[.;,:!?]['\"\u201d)]?\s*$")
+_END_MARK = re.compile(r"(?i)\bend (?:of )?(?:summary|comment)\W*$")  # "... END SUMMARY" closes a section
 
 
 def _is_heading_block(lines: list[str]) -> bool:
@@ -97,12 +98,36 @@ def _move_trailing_heading(text: str) -> tuple[str, str]:
     they would end the paragraph before the one they introduce.
     """
     blocks = re.split(r"(\n[ \t]*\n)", text.rstrip())
-    if len(blocks) < 3:
+    if len(blocks) >= 3 and _is_heading_block([line for line in blocks[-1].splitlines() if line.strip()]):
+        return "".join(blocks[:-2]), blocks[-1].strip()
+    return _move_unspaced_heading(text)
+
+
+def _in_capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _move_unspaced_heading(text: str) -> tuple[str, str]:
+    """A heading printed on the paragraph's last lines with no blank line before it: an underlined
+    title ("...for all.\\nPOLITICAL PITFALLS\\n-----", perhaps ruled above too), or a title in
+    capitals after a sentence in mixed case ("...to Washington.\\nSYRIA THE ODD MAN OUT"). In a cable
+    written in capitals a last line in capitals is the paragraph's own text."""
+    lines = text.rstrip().split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if len(filled) < 2:
         return text, ""
-    last = [line for line in blocks[-1].splitlines() if line.strip()]
-    if not _is_heading_block(last):
+    underlined = len(filled) >= 3 and bool(_UNDERLINE.match(lines[filled[-1]]))
+    title, rest = (filled[-2], filled[:-2]) if underlined else (filled[-1], filled[:-1])
+    if not rest or _UNDERLINE.match(lines[title]) or not _is_heading_block([lines[title]]):
         return text, ""
-    return "".join(blocks[:-2]), blocks[-1].strip()
+    if not underlined:
+        before = lines[rest[-1]]
+        ends = _SENTENCE_END.search(before) or _END_MARK.search(before)
+        if not (ends and _in_capitals(lines[title]) and not _in_capitals(before)):
+            return text, ""
+    start = rest.pop() if underlined and len(rest) > 1 and _UNDERLINE.match(lines[rest[-1]]) else title
+    return "\n".join(lines[: rest[-1] + 1]), "\n".join(lines[start:]).strip()
 
 
 def split_paragraphs(text: str) -> tuple[str, list[RawParagraph]]:

@@ -57,3 +57,27 @@ def test_a_heading_between_rules_the_cable_broke_belongs_to_the_next_paragraph()
 
 def test_no_numbers_means_no_paragraphs():
     assert split_paragraphs("just a body of text") == ("just a body of text", [])
+
+
+def test_a_heading_printed_right_after_the_text_belongs_to_the_next_paragraph():
+    # 09BRUSSELS1580 prints "...for all.\nPOLITICAL PITFALLS IN REGIONAL TENSIONS\n-----\n¶6."
+    text = ("H\n\u00b61. So it is closed once and for all.\nPOLITICAL PITFALLS IN REGIONAL TENSIONS\n"
+            "--------------------------------------- \n\u00b62. With three regions.\n")
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "So it is closed once and for all."
+    assert paragraphs[1].text.startswith("POLITICAL PITFALLS IN REGIONAL TENSIONS\n---")
+    # 04AMMAN1288: a title in capitals after the mixed-case text, with no rule.
+    text = "H\n\u00b61. Summary ends. END SUMMARY\nPRODUCTIVE MEETING IN KUWAIT\n\u00b62. Muasher said.\n\u00b63. More."
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "Summary ends. END SUMMARY"
+    assert paragraphs[1].text.startswith("PRODUCTIVE MEETING IN KUWAIT\n\nMuasher said.")
+
+
+def test_a_last_line_that_is_text_stays_in_its_paragraph():
+    # A cable in capitals, a wrapped sentence's last words, and the signature of the last paragraph.
+    for first in ("THE MINISTER SAID SO.\nTHE TALKS WENT WELL", "He said the talks had gone\nwell enough for now",
+                  "He said so.\nthe talks went well"):
+        text = f"H\n\u00b61. {first}\n\u00b62. Next.\nJONES"
+        _, paragraphs = split_paragraphs(text)
+        assert paragraphs[0].text == first
+        assert paragraphs[1].text == "Next.\nJONES"
