@@ -77,7 +77,11 @@ def _restore_rejected_anchors(text: str) -> str:
 _RULED = re.compile(r"^\s*\w.{0,88}?\s(?:[-=_*]\s*){3,}$")
 _UNDERLINE = re.compile(r"^\s*(?:[-=_*]\s*){3,}$")  # "-------------", also as the cables break it: "--------- -"
 _SENTENCE_END = re.compile(r"[.;,:!?]['\"\u201d)]?\s*$")
+_FULL_STOP = re.compile(r"[.!?]['\"\u201d)]?\s*$")
 _END_MARK = re.compile(r"(?i)\bend (?:of )?(?:summary|comment)\W*$")  # "... END SUMMARY" closes a section
+# Lines that look like titles but are not: "END TEXT", page headers ("PARIS 00001616 002 OF 002"),
+# header fields ("SUBJECT: ...").
+_NOT_A_TITLE = re.compile(r"(?i)^\s*(?:(?:begin|end)\b|(?:subject|subj|tags|ref|refs|e\.\s?o\.|classified by|reason)\b)|\b\d+ of \d+\b")
 
 
 def _is_heading_block(lines: list[str]) -> bool:
@@ -85,7 +89,8 @@ def _is_heading_block(lines: list[str]) -> bool:
     if not words or len(lines) > 3 or len(words) > 14:
         return False
     if len(lines) >= 2 and _UNDERLINE.match(lines[-1]):
-        return True
+        # "Short text.\nTITLE\n-----" is text and its heading, not a heading of two lines.
+        return not any(_FULL_STOP.search(line) for line in lines[:-1])
     if len(lines) == 1 and _RULED.match(lines[0]):  # the title and its rule on one line, as some pages print it
         return True
     return len(lines) == 1 and not _SENTENCE_END.search(lines[0]) and len(lines[0]) <= 90
@@ -104,6 +109,7 @@ def _move_trailing_heading(text: str) -> tuple[str, str]:
 
 
 def _in_capitals(line: str) -> bool:
+    """Every letter a capital (text.is_shouting wants a longer text than a title)."""
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
@@ -111,7 +117,7 @@ def _in_capitals(line: str) -> bool:
 def _move_unspaced_heading(text: str) -> tuple[str, str]:
     """A heading printed on the paragraph's last lines with no blank line before it: an underlined
     title ("...for all.\\nPOLITICAL PITFALLS\\n-----", perhaps ruled above too), or a title in
-    capitals after a sentence in mixed case ("...to Washington.\\nSYRIA THE ODD MAN OUT"). In a cable
+    capitals after a full stop in mixed case ("...to Washington.\\nSYRIA THE ODD MAN OUT"). In a cable
     written in capitals a last line in capitals is the paragraph's own text."""
     lines = text.rstrip().split("\n")
     filled = [i for i, line in enumerate(lines) if line.strip()]
@@ -119,15 +125,19 @@ def _move_unspaced_heading(text: str) -> tuple[str, str]:
         return text, ""
     underlined = len(filled) >= 3 and bool(_UNDERLINE.match(lines[filled[-1]]))
     title, rest = (filled[-2], filled[:-2]) if underlined else (filled[-1], filled[:-1])
-    if not rest or _UNDERLINE.match(lines[title]) or not _is_heading_block([lines[title]]):
+    if not rest or _UNDERLINE.match(lines[title]) or _NOT_A_TITLE.search(lines[title]) or not _is_heading_block([lines[title]]):
         return text, ""
     if not underlined:
         before = lines[rest[-1]]
-        ends = _SENTENCE_END.search(before) or _END_MARK.search(before)
+        ends = _FULL_STOP.search(before) or _END_MARK.search(before)
         if not (ends and _in_capitals(lines[title]) and not _in_capitals(before)):
             return text, ""
-    start = rest.pop() if underlined and len(rest) > 1 and _UNDERLINE.match(lines[rest[-1]]) else title
-    return "\n".join(lines[: rest[-1] + 1]), "\n".join(lines[start:]).strip()
+    start = title
+    if underlined and _UNDERLINE.match(lines[rest[-1]]):  # ruled above as well as below
+        start = rest.pop()
+    if not rest:
+        return text, ""
+    return "\n".join(lines[:start]).rstrip(), "\n".join(lines[start:]).strip()
 
 
 def split_paragraphs(text: str) -> tuple[str, list[RawParagraph]]:

@@ -74,10 +74,34 @@ def test_a_heading_printed_right_after_the_text_belongs_to_the_next_paragraph():
 
 
 def test_a_last_line_that_is_text_stays_in_its_paragraph():
-    # A cable in capitals, a wrapped sentence's last words, and the signature of the last paragraph.
+    # A cable in capitals, a sentence wrapped onto a line in capitals, a list, a marker, a page header.
     for first in ("THE MINISTER SAID SO.\nTHE TALKS WENT WELL", "He said the talks had gone\nwell enough for now",
-                  "He said so.\nthe talks went well"):
-        text = f"H\n\u00b61. {first}\n\u00b62. Next.\nJONES"
+                  "He said so.\nthe talks went well", "The Ambassador met\nFM KOUCHNER",
+                  "Participants included:\nAMBASSADOR JONES", "The text follows.\nEND TEXT",
+                  "He agreed.\nPARIS 00001616 002 OF 002"):
+        text = f"H\n\u00b61. {first}\n\u00b62. Next.\n\u00b63. Last."
         _, paragraphs = split_paragraphs(text)
         assert paragraphs[0].text == first
-        assert paragraphs[1].text == "Next.\nJONES"
+        assert paragraphs[1].text == "Next."
+
+
+def test_a_heading_ruled_above_and_below_moves_whole():
+    rule = "- - - - - - - - - - - - -"
+    text = f"H\n\u00b61. Short text.\n{rule}\nMAS Victory Seems Assured\n{rule}\n\u00b62. With the vote.\n"
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "Short text."
+    assert paragraphs[1].text.startswith(f"{rule}\nMAS Victory Seems Assured\n{rule}\n\nWith the vote.")
+    # The same after a blank line: the text line above is not part of the heading.
+    text = f"H\n\u00b61. First.\n\nShort text.\nTITLE\n{rule}\n\u00b62. Two."
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "First.\n\nShort text." and paragraphs[1].text.startswith("TITLE")
+
+
+def test_the_preamble_keeps_its_header_fields():
+    rule = "----------"
+    text = f"TAGS: PGOV\nSUBJECT: ELECTIONS IN PERU\n{rule}\n\u00b61. One."
+    preamble, paragraphs = split_paragraphs(text)
+    assert "SUBJECT: ELECTIONS IN PERU" in preamble and paragraphs[0].text == "One."
+    text = f"TAGS: PGOV\n\n{rule}\nSUMMARY\n{rule}\n\u00b61. One."
+    preamble, paragraphs = split_paragraphs(text)
+    assert rule not in preamble and paragraphs[0].text.startswith(f"{rule}\nSUMMARY\n{rule}")
