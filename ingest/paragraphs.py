@@ -79,65 +79,80 @@ _UNDERLINE = re.compile(r"^\s*(?:[-=_*]\s*){3,}$")  # "-------------", also as t
 _SENTENCE_END = re.compile(r"[.;,:!?]['\"\u201d)]?\s*$")
 _FULL_STOP = re.compile(r"[.!?]['\"\u201d)]?\s*$")
 _END_MARK = re.compile(r"(?i)\bend (?:of )?(?:summary|comment)\W*$")  # "... END SUMMARY" closes a section
-# Lines that look like titles but are not: "END TEXT", page headers ("PARIS 00001616 002 OF 002"),
-# header fields ("SUBJECT: ...").
-_NOT_A_TITLE = re.compile(r"(?i)^\s*(?:(?:begin|end)\b|(?:subject|subj|tags|ref|refs|e\.\s?o\.|classified by|reason)\b)|\b\d+ of \d+\b")
-
-
-def _is_heading_block(lines: list[str]) -> bool:
-    words = " ".join(lines).split()
-    if not words or len(lines) > 3 or len(words) > 14:
-        return False
-    if len(lines) >= 2 and _UNDERLINE.match(lines[-1]):
-        # "Short text.\nTITLE\n-----" is text and its heading, not a heading of two lines.
-        return not any(_FULL_STOP.search(line) for line in lines[:-1])
-    if len(lines) == 1 and _RULED.match(lines[0]):  # the title and its rule on one line, as some pages print it
-        return True
-    return len(lines) == 1 and not _SENTENCE_END.search(lines[0]) and len(lines[0]) <= 90
+# Lines that look like titles but are not: "END TEXT", header fields ("SUBJECT: ...").
+_NOT_A_TITLE = re.compile(r"(?i)^\s*(?:(?:begin|end)\b|(?:subject|subj|tags|ref|refs|e\.\s?o\.|classified by|reason)\b)")
+_PAGE_HEADER = re.compile(r"(?i)\b\d{5,8}\s+\d{3}(?:\.\d)?\s+of\s+\d{3}\s*$")  # "ROME 00000097 004 OF 005"
 
 
 def _move_trailing_heading(text: str) -> tuple[str, str]:
-    """Split a paragraph's trailing section heading off, so it can open the next paragraph.
+    """Split a paragraph's trailing section headings off, so they can open the next paragraph.
 
     Cables put headings between paragraphs ("Cote d'Ivoire\\n-------------\\n¶3."); read in order
-    they would end the paragraph before the one they introduce.
+    they would end the paragraph before the one they introduce. A heading is the paragraph's last
+    lines, blank lines between them allowed:
+    - a title of one or two lines with rules below it, and perhaps above it ("- - -\\nTitle\\n- - -");
+    - a title and its rule on one line, or a title alone, after a blank line;
+    - a title in capitals right after a full stop in mixed case ("...to Washington.\\nSYRIA THE ODD
+      MAN OUT"): in a cable written in capitals such a line is the paragraph's own text.
+    Rules and page headers ("ROME 00000097 004 OF 005") left at the end go to the next paragraph too.
+    A title just above a heading's top rule goes with it ("CRIMES OF DANIEL ORTEGA\\n---\\n\\n---\\nThe
+    Murder of Jean-Paul Genie\\n---").
     """
-    blocks = re.split(r"(\n[ \t]*\n)", text.rstrip())
-    if len(blocks) >= 3 and _is_heading_block([line for line in blocks[-1].splitlines() if line.strip()]):
-        return "".join(blocks[:-2]), blocks[-1].strip()
-    return _move_unspaced_heading(text)
+    body, moved = _split_last_heading(text)
+    if moved and _UNDERLINE.match(moved.split("\n", 1)[0]):
+        body, above = _split_last_heading(body)
+        moved = f"{above}\n\n{moved}" if above else moved
+    return (body, moved) if moved else (text, "")
+
+
+def _split_last_heading(text: str) -> tuple[str, str]:
+    lines = text.rstrip().split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    k = len(filled)
+    ruled = False
+    while k and (_UNDERLINE.match(lines[filled[k - 1]]) or _PAGE_HEADER.search(lines[filled[k - 1]])):
+        ruled = ruled or bool(_UNDERLINE.match(lines[filled[k - 1]]))
+        k -= 1
+    furniture = k < len(filled)
+    if k < 2 and not (k and furniture):
+        return text, ""
+    top = k
+    for size in (2, 1) if ruled and k >= 3 else (1,):
+        title = k - size
+        if size == 2 and not (filled[title + 1] == filled[title] + 1 and filled[title - 1] < filled[title] - 1
+                              and not _FULL_STOP.search(lines[filled[title]])):
+            continue  # two lines make a title when a blank line is above them and the first runs on
+        start = title
+        while ruled and start > 1 and _UNDERLINE.match(lines[filled[start - 1]]):
+            start -= 1  # ruled above as well as below
+        if _is_heading(lines, filled, title, k, start, ruled):
+            top = start
+            break
+    if top == k and not furniture:
+        return text, ""
+    return "\n".join(lines[: filled[top - 1] + 1]), "\n".join(lines[filled[top]:]).strip()
+
+
+def _is_heading(lines: list[str], filled: list[int], title: int, end: int, start: int, ruled: bool) -> bool:
+    """Whether lines filled[title:end] are a title (filled[start:title] being rules above it)."""
+    if start == 0:
+        return False  # nothing of the paragraph would be left
+    words = [w for i in filled[title:end] if not _UNDERLINE.match(lines[i]) for w in lines[i].split()]
+    line, before = lines[filled[title]], lines[filled[start - 1]]
+    if not words or len(words) > (20 if ruled else 14) or _NOT_A_TITLE.search(line):
+        return False
+    if ruled:
+        return True
+    if filled[start - 1] < filled[start] - 1:  # a blank line before it
+        return bool(_RULED.match(line)) or (not _SENTENCE_END.search(line) and len(line) <= 90)
+    return (_in_capitals(line) and not _in_capitals(before) and not _SENTENCE_END.search(line)
+            and bool(_FULL_STOP.search(before) or _END_MARK.search(before)))
 
 
 def _in_capitals(line: str) -> bool:
     """Every letter a capital (text.is_shouting wants a longer text than a title)."""
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
-
-
-def _move_unspaced_heading(text: str) -> tuple[str, str]:
-    """A heading printed on the paragraph's last lines with no blank line before it: an underlined
-    title ("...for all.\\nPOLITICAL PITFALLS\\n-----", perhaps ruled above too), or a title in
-    capitals after a full stop in mixed case ("...to Washington.\\nSYRIA THE ODD MAN OUT"). In a cable
-    written in capitals a last line in capitals is the paragraph's own text."""
-    lines = text.rstrip().split("\n")
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    if len(filled) < 2:
-        return text, ""
-    underlined = len(filled) >= 3 and bool(_UNDERLINE.match(lines[filled[-1]]))
-    title, rest = (filled[-2], filled[:-2]) if underlined else (filled[-1], filled[:-1])
-    if not rest or _UNDERLINE.match(lines[title]) or _NOT_A_TITLE.search(lines[title]) or not _is_heading_block([lines[title]]):
-        return text, ""
-    if not underlined:
-        before = lines[rest[-1]]
-        ends = _FULL_STOP.search(before) or _END_MARK.search(before)
-        if not (ends and _in_capitals(lines[title]) and not _in_capitals(before)):
-            return text, ""
-    start = title
-    if underlined and _UNDERLINE.match(lines[rest[-1]]):  # ruled above as well as below
-        start = rest.pop()
-    if not rest:
-        return text, ""
-    return "\n".join(lines[:start]).rstrip(), "\n".join(lines[start:]).strip()
 
 
 def split_paragraphs(text: str) -> tuple[str, list[RawParagraph]]:
@@ -154,10 +169,12 @@ def split_paragraphs(text: str) -> tuple[str, list[RawParagraph]]:
     paragraphs = []
     heading = ""
     for mark, body in zip(marks, bodies):
+        moved = ""
+        if mark is not marks[-1]:  # the paragraph's own text only: never the heading it was given
+            body, moved = _move_trailing_heading(body)
         body = f"{heading}\n\n{body.strip()}" if heading else body
-        if mark is not marks[-1]:
-            body, heading = _move_trailing_heading(body)
         paragraphs.append(RawParagraph(mark.number, _restore_rejected_anchors(body).strip()))
+        heading = moved
     kept, heading = _move_trailing_heading(preamble)
     if "\n" in heading:  # only an underlined heading: a lone last header line ("TAGS: ...") stays put
         preamble = kept

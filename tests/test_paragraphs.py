@@ -77,8 +77,7 @@ def test_a_last_line_that_is_text_stays_in_its_paragraph():
     # A cable in capitals, a sentence wrapped onto a line in capitals, a list, a marker, a page header.
     for first in ("THE MINISTER SAID SO.\nTHE TALKS WENT WELL", "He said the talks had gone\nwell enough for now",
                   "He said so.\nthe talks went well", "The Ambassador met\nFM KOUCHNER",
-                  "Participants included:\nAMBASSADOR JONES", "The text follows.\nEND TEXT",
-                  "He agreed.\nPARIS 00001616 002 OF 002"):
+                  "Participants included:\nAMBASSADOR JONES", "The text follows.\nEND TEXT"):
         text = f"H\n\u00b61. {first}\n\u00b62. Next.\n\u00b63. Last."
         _, paragraphs = split_paragraphs(text)
         assert paragraphs[0].text == first
@@ -105,3 +104,16 @@ def test_the_preamble_keeps_its_header_fields():
     text = f"TAGS: PGOV\n\n{rule}\nSUMMARY\n{rule}\n\u00b61. One."
     preamble, paragraphs = split_paragraphs(text)
     assert rule not in preamble and paragraphs[0].text.startswith(f"{rule}\nSUMMARY\n{rule}")
+
+
+def test_page_headers_and_two_headings_in_a_row_go_to_the_next_paragraph():
+    # 06MANAGUA1002 ends ¶1 with a section's title and its first subsection's; 09ROME97 puts page headers there.
+    rule = "- - - - - - - - - - - - -"
+    text = (f"H\n\u00b61. Aleman.\n\nCRIMES OF DANIEL ORTEGA\n{rule}\n\n{rule}\nThe Murder of Jean-Paul Genie\n{rule}\n"
+            "\u00b62. In October 1990.\n\u00b63. He agreed.\n\nRome 00000097 004 of 005\n\u00b64. Last.")
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "Aleman."
+    heading, _, rest = paragraphs[1].text.rpartition("\n\n")
+    assert heading.startswith("CRIMES OF DANIEL ORTEGA") and heading.endswith(f"The Murder of Jean-Paul Genie\n{rule}")
+    assert rest == "In October 1990."
+    assert paragraphs[2].text == "He agreed." and paragraphs[3].text.startswith("Rome 00000097 004 of 005")
