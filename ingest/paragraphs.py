@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.header_text import PAGE_HEADER
+
 # Readers turn the Cablegate anchors `<a id='parN' ...>¶</a>N.` into this sentinel followed by N,
 # so that an anchor the site put on something that is not a paragraph (06NEWDELHI5239 has a
 # "¶1993" on a year) can be put back as the plain text it was.
@@ -78,10 +80,17 @@ _RULED = re.compile(r"^\s*\w.{0,88}?\s(?:[-=_*]\s*){3,}$")
 _UNDERLINE = re.compile(r"^\s*(?:[-=_*]\s*){3,}$")  # "-------------", also as the cables break it: "--------- -"
 _SENTENCE_END = re.compile(r"[.;,:!?]['\"\u201d)]?\s*$")
 _FULL_STOP = re.compile(r"[.!?]['\"\u201d)]?\s*$")
-_END_MARK = re.compile(r"(?i)\bend (?:of )?(?:summary|comment)\W*$")  # "... END SUMMARY" closes a section
+_END_MARK = re.compile(r"(?i)\bend (?:of )?(?:summary|comment|note)\W*$")  # "... END SUMMARY" closes a section
 # Lines that look like titles but are not: "END TEXT", header fields ("SUBJECT: ...").
 _NOT_A_TITLE = re.compile(r"(?i)^\s*(?:(?:begin|end)\b|(?:subject|subj|tags|ref|refs|e\.\s?o\.|classified by|reason)\b)")
-_PAGE_HEADER = re.compile(r"(?i)\b\d{5,8}\s+\d{3}(?:\.\d)?\s+of\s+\d{3}\s*$")  # "ROME 00000097 004 OF 005"
+# A page header on a line of its own: "ROME 00000097 004 OF 005", "PAGE 02 ROME 01196 01 OF 02 082030Z".
+_PAGE_HEADER = re.compile(rf"^\s*(?:{PAGE_HEADER.pattern})\s*$", re.I)
+# A sentence's full stop: not a title's "..." nor its "U.S.".
+_PERIOD_END = re.compile(r"(?<!\.\.)(?<!\b[A-Z]\.[A-Z])\.['\"\u201d)]?\s*$")
+
+
+def _is_furniture(line: str) -> bool:
+    return bool(_UNDERLINE.match(line) or _PAGE_HEADER.match(line))
 
 
 def _move_trailing_heading(text: str) -> tuple[str, str]:
@@ -90,10 +99,11 @@ def _move_trailing_heading(text: str) -> tuple[str, str]:
     Cables put headings between paragraphs ("Cote d'Ivoire\\n-------------\\n¶3."); read in order
     they would end the paragraph before the one they introduce. A heading is the paragraph's last
     lines, blank lines between them allowed:
-    - a title of one or two lines with rules below it, and perhaps above it ("- - -\\nTitle\\n- - -");
+    - a title of up to three lines with rules below it, and perhaps above it ("- - -\\nTitle\\n- - -");
     - a title and its rule on one line, or a title alone, after a blank line;
-    - a title in capitals right after a full stop in mixed case ("...to Washington.\\nSYRIA THE ODD
-      MAN OUT"): in a cable written in capitals such a line is the paragraph's own text.
+    - a title right after a sentence's full stop, in capitals after mixed case ("...to Washington.\\n
+      SYRIA THE ODD MAN OUT") or with a rule below it: in a cable written in capitals a last line in
+      capitals is the paragraph's own text, and so is a sentence's last line above a rule.
     Rules and page headers ("ROME 00000097 004 OF 005") left at the end go to the next paragraph too.
     A title just above a heading's top rule goes with it ("CRIMES OF DANIEL ORTEGA\\n---\\n\\n---\\nThe
     Murder of Jean-Paul Genie\\n---").
@@ -106,47 +116,54 @@ def _move_trailing_heading(text: str) -> tuple[str, str]:
 
 
 def _split_last_heading(text: str) -> tuple[str, str]:
+    """(text, heading) with the one heading found at the text's end, or (text, "")."""
     lines = text.rstrip().split("\n")
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    k = len(filled)
-    ruled = False
-    while k and (_UNDERLINE.match(lines[filled[k - 1]]) or _PAGE_HEADER.search(lines[filled[k - 1]])):
-        ruled = ruled or bool(_UNDERLINE.match(lines[filled[k - 1]]))
-        k -= 1
-    furniture = k < len(filled)
-    if k < 2 and not (k and furniture):
+    filled = [i for i, line in enumerate(lines) if line.strip()]  # line numbers of the non-blank lines
+    end = len(filled)  # filled[end:] are the rules and page headers at the end
+    while end and _is_furniture(lines[filled[end - 1]]):
+        end -= 1
+    ruled = any(_UNDERLINE.match(lines[i]) for i in filled[end:])
+    if end == 0 or (end == 1 and end == len(filled)):
         return text, ""
-    top = k
-    for size in (2, 1) if ruled and k >= 3 else (1,):
-        title = k - size
-        if size == 2 and not (filled[title + 1] == filled[title] + 1 and filled[title - 1] < filled[title] - 1
-                              and not _FULL_STOP.search(lines[filled[title]])):
-            continue  # two lines make a title when a blank line is above them and the first runs on
+    cut = end  # the heading starts at filled[cut]
+    for size in (3, 2, 1) if ruled else (1,):
+        title = end - size
+        if title < 1:
+            continue
+        if size > 1:
+            # Lines make one title when they follow each other, the first after a blank line or a rule,
+            # and all but the last run on.
+            above = filled[title - 1] < filled[title] - 1 or _UNDERLINE.match(lines[filled[title - 1]])
+            together = filled[end - 1] - filled[title] == size - 1
+            if not (above and together) or any(_FULL_STOP.search(lines[i]) for i in filled[title:end - 1]):
+                continue
         start = title
         while ruled and start > 1 and _UNDERLINE.match(lines[filled[start - 1]]):
             start -= 1  # ruled above as well as below
-        if _is_heading(lines, filled, title, k, start, ruled):
-            top = start
+        if start and _is_heading([lines[i] for i in filled[title:end]], lines[filled[start - 1]],
+                                 spaced=filled[start - 1] < filled[start] - 1, ruled=ruled, ruled_above=start < title):
+            cut = start
             break
-    if top == k and not furniture:
+    if cut == len(filled):
         return text, ""
-    return "\n".join(lines[: filled[top - 1] + 1]), "\n".join(lines[filled[top]:]).strip()
+    return "\n".join(lines[: filled[cut - 1] + 1]), "\n".join(lines[filled[cut]:]).strip()
 
 
-def _is_heading(lines: list[str], filled: list[int], title: int, end: int, start: int, ruled: bool) -> bool:
-    """Whether lines filled[title:end] are a title (filled[start:title] being rules above it)."""
-    if start == 0:
-        return False  # nothing of the paragraph would be left
-    words = [w for i in filled[title:end] if not _UNDERLINE.match(lines[i]) for w in lines[i].split()]
-    line, before = lines[filled[title]], lines[filled[start - 1]]
-    if not words or len(words) > (20 if ruled else 14) or _NOT_A_TITLE.search(line):
+def _is_heading(title: list[str], before: str, *, spaced: bool, ruled: bool, ruled_above: bool) -> bool:
+    """Whether the title's lines are a heading, `before` being the text line above it, `spaced` a blank
+    line between them, `ruled` rules below the title and `ruled_above` rules above it."""
+    words = [w for line in title for w in line.split()]
+    if not words or len(words) > (20 if ruled else 14) or any(_NOT_A_TITLE.search(line) for line in title):
         return False
+    if len(title) > 1 and _PERIOD_END.search(title[-1]):
+        return False
+    after_sentence = bool(_FULL_STOP.search(before) or _END_MARK.search(before))
     if ruled:
-        return True
-    if filled[start - 1] < filled[start] - 1:  # a blank line before it
+        return spaced or ruled_above or bool(_RULED.match(title[-1])) or (after_sentence and not _PERIOD_END.search(title[-1]))
+    line = title[0]
+    if spaced:
         return bool(_RULED.match(line)) or (not _SENTENCE_END.search(line) and len(line) <= 90)
-    return (_in_capitals(line) and not _in_capitals(before) and not _SENTENCE_END.search(line)
-            and bool(_FULL_STOP.search(before) or _END_MARK.search(before)))
+    return _in_capitals(line) and not _in_capitals(before) and not _SENTENCE_END.search(line) and after_sentence
 
 
 def _in_capitals(line: str) -> bool:
@@ -176,7 +193,8 @@ def split_paragraphs(text: str) -> tuple[str, list[RawParagraph]]:
         paragraphs.append(RawParagraph(mark.number, _restore_rejected_anchors(body).strip()))
         heading = moved
     kept, heading = _move_trailing_heading(preamble)
-    if "\n" in heading:  # only an underlined heading: a lone last header line ("TAGS: ...") stays put
+    # Only an underlined title: a lone last header line ("TAGS: ...") stays put, and so do bare rules.
+    if "\n" in heading and not all(_is_furniture(line) for line in heading.split("\n") if line.strip()):
         preamble = kept
         first = paragraphs[0]
         paragraphs[0] = RawParagraph(first.number, f"{heading}\n\n{first.text}")

@@ -84,8 +84,12 @@ def rewrite(question: str, history: Sequence[Turn], retriever: Retriever, chat_m
     cables = list(last.cables)
     if chat_model is not None:
         try:
-            # One line is all that is read: the model stops there rather than write on.
-            text = chat_model.invoke(rewrite_messages(question, [t.question for t in history]), stop=["\n"]).content.strip()
+            messages = rewrite_messages(question, [t.question for t in history])
+            try:  # one line is all that is read: the model stops there rather than write on
+                reply = chat_model.invoke(messages, stop=["\n"])
+            except Exception:  # noqa: BLE001 - some hosted models (OpenAI's reasoning ones) refuse a stop
+                reply = chat_model.invoke(messages)
+            text = reply.content.strip()
             text = text.splitlines()[0].strip() if text else ""
             # The 1.5B model sometimes glues the earlier question onto the new one; that rewrite would
             # search for, and be answered as, the earlier question again.

@@ -297,6 +297,7 @@ class LocalChatModel(BaseChatModel):
             # leaves the answer prompt's cached start in the other (the follow-ups' first token came
             # about 2 s sooner; a single slot read the whole answer prompt again after each rewrite).
             params.n_parallel = 2
+            params.kv_unified = False  # each slot its own n_ctx, whatever llama.cpp's default becomes
             params.n_ctx = self.n_ctx * params.n_parallel
             params.cpuparams.n_threads = self.n_threads
             params.cpuparams_batch.n_threads = self.n_threads

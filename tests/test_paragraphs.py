@@ -101,6 +101,12 @@ def test_the_preamble_keeps_its_header_fields():
     text = f"TAGS: PGOV\nSUBJECT: ELECTIONS IN PERU\n{rule}\n\u00b61. One."
     preamble, paragraphs = split_paragraphs(text)
     assert "SUBJECT: ELECTIONS IN PERU" in preamble and paragraphs[0].text == "One."
+    text = f"TAGS: PGOV\nSUBJECT: ELECTIONS IN PERU: THE\nCANDIDATES LINE UP\n{rule}\n\u00b61. One."
+    preamble, paragraphs = split_paragraphs(text)
+    assert "CANDIDATES LINE UP" in preamble and paragraphs[0].text == "One."
+    text = f"TAGS: PGOV\n\n{rule}\n\n{rule}\n\u00b61. One."
+    preamble, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "One."
     text = f"TAGS: PGOV\n\n{rule}\nSUMMARY\n{rule}\n\u00b61. One."
     preamble, paragraphs = split_paragraphs(text)
     assert rule not in preamble and paragraphs[0].text.startswith(f"{rule}\nSUMMARY\n{rule}")
@@ -117,3 +123,21 @@ def test_page_headers_and_two_headings_in_a_row_go_to_the_next_paragraph():
     assert heading.startswith("CRIMES OF DANIEL ORTEGA") and heading.endswith(f"The Murder of Jean-Paul Genie\n{rule}")
     assert rest == "In October 1990."
     assert paragraphs[2].text == "He agreed." and paragraphs[3].text.startswith("Rome 00000097 004 of 005")
+    # A page break inside the last sentence: the page header is not the paragraph's text either.
+    text = "H\n\u00b61. He agreed that the\nROME 00000097 004 OF 005\n\u00b62. Next.\n\u00b63. Last."
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "He agreed that the" and paragraphs[1].text.startswith("ROME 00000097 004 OF 005\n\nNext.")
+
+
+def test_a_title_of_two_lines_and_the_rules_of_a_sentence():
+    rule = "-------------"
+    text = f"H\n\u00b61. First.\n\nLong Title That\nRuns On\n{rule}\n\u00b62. Two.\n\u00b63. Last."
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "First." and paragraphs[1].text.startswith(f"Long Title That\nRuns On\n{rule}")
+    # A sentence's last line above a rule is the sentence's; the rule goes on.
+    text = f"H\n\u00b61. The minister said the talks\nhad gone well.\n{rule}\n\u00b62. Two.\n\u00b63. Last."
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text == "The minister said the talks\nhad gone well." and paragraphs[1].text == f"{rule}\n\nTwo."
+    text = f"H\n\u00b61. First.\n\nThe minister added that the\nEU would act.\n{rule}\n\u00b62. Two.\n\u00b63. Last."
+    _, paragraphs = split_paragraphs(text)
+    assert paragraphs[0].text.endswith("EU would act.")

@@ -255,6 +255,26 @@ def test_a_model_that_only_restates_the_question_found_no_answer(retriever):
     assert result.text == 'He said they had been "a fig leaf" (09VALLETTA123 ¶3).'
 
 
+class NoStopModel(FakeListChatModel):
+    """Refuses a stop sequence, as OpenAI's reasoning models do."""
+
+    stops: list = []
+
+    def _call(self, messages, stop=None, run_manager=None, **kwargs):
+        self.stops.append(stop)
+        if stop:
+            raise ValueError("Unsupported parameter: 'stop' is not supported with this model.")
+        return super()._call(messages, stop, run_manager, **kwargs)
+
+
+def test_the_rewrite_asks_for_one_line_and_does_without_where_a_model_refuses_stop(retriever):
+    model = NoStopModel(responses=["What did Galharague say about the EU's role?", "He said the EU was united (08PARIS1616 ¶5)."])
+    history = [Turn("What did Galharague say about Kosovo?", ("08PARIS1616",))]
+    result = answer("And about the EU?", history, retriever=retriever, chat_model=model, mode="local")
+    assert model.stops[:2] == [["\n"], None]
+    assert result.rewritten == "What did Galharague say about the EU's role?"
+
+
 def test_a_rewrite_that_glues_the_earlier_question_on_is_not_used(retriever):
     earlier = "What did Galharague say about Kosovo?"
     model = FakeListChatModel(responses=[f"{earlier} And about the EU?", "He said the EU was united (08PARIS1616 ¶5)."])
