@@ -63,3 +63,4 @@ class Cable:
     paragraphs: tuple[Paragraph, ...] = field(default=(), repr=False)
     source: str = ""  # the file (or file:row) it was read from
     notes: tuple[str, ...] = ()  # what the reader had to guess or work around, for the summary
+    signature: str = ""  # the signer's surname as the cable ends with it ("TAUBMAN")

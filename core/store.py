@@ -85,6 +85,7 @@ def cable_metadata(cable: Cable, content_hash: str) -> dict:
         "tags": list(cable.tags),
         "handling": list(cable.handling),
         "references": list(cable.references),
+        "signature": cable.signature,
     }
     meta.update({k: v for k, v in optional.items() if v})
     return meta

@@ -117,6 +117,21 @@ def _repeated_copies(paragraphs: list[tuple[int, str]]) -> set[int]:
     return dropped
 
 
+# Most cables end with the signer's surname in capitals after the last sentence: "...soon. End
+# comment.\n\nTAUBMAN", "...for all. PARDEW PARDEW". It is the cable's, not its last paragraph's.
+_SIGNATURE = re.compile(r"(?<=[.!?\"”’')\]])\s+([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?)\s*$")
+_NOT_A_SIGNATURE = {"END", "COMMENT", "SUMMARY", "NOTE", "TEXT", "QUOTE", "UNQUOTE", "BEGIN", "SIPDIS", "NOFORN"}
+
+
+def _split_signature(text: str) -> tuple[str, str]:
+    """(text, signer) for a cable's last paragraph; signer is "" when it ends with none."""
+    m = _SIGNATURE.search(text)
+    if not m or any(w in _NOT_A_SIGNATURE or set(w) == {"X"} for w in m.group(1).split()):
+        return text, ""
+    words = m.group(1).split()
+    return text[: m.start()].rstrip(), " ".join(dict.fromkeys(words))  # "PARDEW PARDEW" is one signer
+
+
 def build_cable(source: CableSource) -> Cable:
     """Parse a cable's header fields and split it into clean numbered paragraphs."""
     preamble, raw_paragraphs = split_paragraphs(source.text)
@@ -165,6 +180,11 @@ def build_cable(source: CableSource) -> Cable:
         body = _opening_paragraph(preamble) or preamble
         add(0, body)
         notes.append("no numbered paragraphs: the body is stored as one paragraph, ¶0")
+    signature = ""
+    if cleaned:
+        number, text, entities = cleaned[-1]
+        text, signature = _split_signature(text)
+        cleaned[-1] = (number, text, [e for e in entities if not signature or e.name.upper() != signature])
     repeats = _repeated_copies([(number, text) for number, text, _ in cleaned])
     if repeats:
         labels = ", ".join(f"¶{cleaned[i][0]}" for i in sorted(repeats))
@@ -193,4 +213,5 @@ def build_cable(source: CableSource) -> Cable:
         paragraphs=tuple(paragraphs),
         source=source.source,
         notes=tuple(notes),
+        signature=signature,
     )

@@ -173,3 +173,35 @@ def test_pages_printed_twice_in_real_cables():
     assert "De Gucht" in by_number(brussels)["7"].text  # the whole ¶7, not the copy cut at the page's end
     capetown = by_number(read(RAW / "09CAPETOWN204.html"))
     assert "Zuma" not in capetown["1"].text and "Zuma" in capetown["2"].text  # not the copy ¶2-¶4 ran into
+
+
+SIGNED = """UNCLAS VALLETTA 000201
+E.O. 12958: N/A
+TAGS: PREL MT
+SUBJECT: MALTA: A SIGNED CABLE
+
+¶1. (U) The minister opened the meeting on migration.
+
+¶2. (U) He asked for a helicopter from Frontex. End comment.
+
+{ending}
+"""
+
+
+@pytest.mark.parametrize("ending, signer, last", [
+    ("PARDEW PARDEW", "PARDEW", "(U) He asked for a helicopter from Frontex. End comment."),
+    ("VAN VOORST", "VAN VOORST", "(U) He asked for a helicopter from Frontex. End comment."),
+    ("END COMMENT", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nEND COMMENT"),
+    ("XXXXXXXXXXXX", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nXXXXXXXXXXXX"),
+])
+def test_the_signers_name_is_the_cables_not_its_last_paragraphs(ending, signer, last):
+    source = replace(read_plain_cable(SIGNED.format(ending=ending), "09VALLETTA201.txt"), date="2009-03-05")
+    cable = build_cable(source)
+    assert cable.signature == signer
+    assert cable.paragraphs[-1].text == last
+
+
+def test_real_cables_signatures():
+    shared_corpus()
+    cable = read(RAW / "06BUCHAREST576.html")
+    assert cable.signature == "TAUBMAN" and cable.paragraphs[-1].text.endswith("End comment.")

@@ -61,9 +61,9 @@ def test_evidence_panel_shows_cited_paragraphs_with_their_header_and_related_one
     refused = Answer("And about Mars?", "And about Mars? — about Galharague — in 08PARIS1616", (hit(number=5, text=HOSTILE, entities=()),),
                      REFUSAL, abstained=True)
     conversation = Conversation().add(cited, Filters()).add(refused, Filters(entities=(parse_entity("PER:Galharague"),)))
-    shown = evidence_html(conversation, {"08PARIS1616": {"subject": "FRENCH VIEW <b>OSCE</b> MONITORS"}})
+    shown = evidence_html(conversation, {"08PARIS1616": {"subject": "FRENCH VIEW <b>OSCE</b> MONITORS", "signature": "STAPLETON"}})
     assert 'id="p-1-08PARIS1616-4"' in shown and "08PARIS1616 ¶4" in shown
-    assert "2008-08-21 · Embassy Paris · CONFIDENTIAL" in shown and "FRENCH VIEW &lt;b&gt;OSCE&lt;/b&gt; MONITORS" in shown
+    assert "2008-08-21 · Embassy Paris · CONFIDENTIAL · signed STAPLETON" in shown and "FRENCH VIEW &lt;b&gt;OSCE&lt;/b&gt; MONITORS" in shown
     assert 'class="para related" id="p-2-08PARIS1616-5"' in shown and "not citations" in shown
     assert "Searched for</dt><dd>And about Mars? — about Galharague — in 08PARIS1616" in shown
     assert "Filters</dt><dd>PER · Galharague" in shown

@@ -100,9 +100,11 @@ def highlight_entities(text: str, entities: Sequence[Entity]) -> str:
 
 
 def paragraph_html(hit: Hit, turn: int, header: Mapping, kind: str) -> str:
-    """One paragraph card: label, date, origin, classification, subject, and the highlighted text."""
+    """One paragraph card: label, date, origin, classification, signer, subject, and the highlighted text."""
     p = hit.stored.paragraph
-    meta = " · ".join(escape(part) for part in ((hit.stored.date or "")[:10], hit.stored.origin, hit.stored.classification) if part)
+    signed = f"signed {header['signature']}" if header.get("signature") else ""
+    parts = ((hit.stored.date or "")[:10], hit.stored.origin, hit.stored.classification, signed)
+    meta = " · ".join(escape(part) for part in parts if part)
     subject = header.get("subject") or ""
     return (
         f'<article class="para {kind}" id="{anchor_id(turn, p.cable_id, p.number, p.occurrence)}">'
