@@ -6,7 +6,7 @@ import re
 from datetime import date as Date
 
 from core.errors import UnreadableCable
-from core.models import Cable, Entity, Paragraph
+from core.models import Cable, Entity, EntityType, Paragraph
 from ingest import header
 from ingest.entities import clean_annotation
 from ingest.paragraphs import ANCHOR, split_paragraphs
@@ -117,19 +117,26 @@ def _repeated_copies(paragraphs: list[tuple[int, str]]) -> set[int]:
     return dropped
 
 
-# Most cables end with the signer's surname in capitals after the last sentence: "...soon. End
-# comment.\n\nTAUBMAN", "...for all. PARDEW PARDEW". It is the cable's, not its last paragraph's.
-_SIGNATURE = re.compile(r"(?<=[.!?\"”’')\]])\s+([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?)\s*$")
-_NOT_A_SIGNATURE = {"END", "COMMENT", "SUMMARY", "NOTE", "TEXT", "QUOTE", "UNQUOTE", "BEGIN", "SIPDIS", "NOFORN"}
+# Most cables end with the signer's surname after the last sentence: "...soon. End comment.\n\nTAUBMAN",
+# "...for all. PARDEW PARDEW", "...END COMMENT DELL", ".../p/eur/ankara/ WILSON", or in mixed case
+# ("...in Brazil. Sobel", "McMullen"). It is the cable's, not its last paragraph's.
+_SIGNATURE = re.compile(
+    r"(?:(?<=[.!?\"”’')\]/*])|(?<=(?i:\bend comment))|(?<=(?i:\bend text)))\s+([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?)\s*\.?\s*$"
+    r"|(?<=[.!?\"”’')\]/*])\s+([A-Z][a-z]+(?:[A-Z][a-z]+|-[A-Z][a-z]+)?)\s*\.?\s*$"
+)
+# Capitals that end a cable but sign nothing: markers, teletype endings, classification and handling.
+_NOT_A_SIGNATURE = {"END", "ENDS", "ENDTEXT", "COMMENT", "SUMMARY", "NOTE", "TEXT", "QUOTE", "UNQUOTE", "BEGIN",
+                    "BT", "NNNN", "FYI", "SECSTATE", "AMEMBASSY", "DECL", "SIGNED", "UNCLASSIFIED", "UNCLAS",
+                    "CONFIDENTIAL", "SECRET", "USE", "ONLY", *(w for h in _HANDLING for w in h.split())}
 
 
 def _split_signature(text: str) -> tuple[str, str]:
     """(text, signer) for a cable's last paragraph; signer is "" when it ends with none."""
     m = _SIGNATURE.search(text)
-    if not m or any(w in _NOT_A_SIGNATURE or set(w) == {"X"} for w in m.group(1).split()):
+    name = m and (m.group(1) or m.group(2))
+    if not name or any(w.upper() in _NOT_A_SIGNATURE or set(w.upper()) == {"X"} for w in name.split()):
         return text, ""
-    words = m.group(1).split()
-    return text[: m.start()].rstrip(), " ".join(dict.fromkeys(words))  # "PARDEW PARDEW" is one signer
+    return text[: m.start()].rstrip(), " ".join(dict.fromkeys(name.upper().split()))  # "PARDEW PARDEW" is one signer
 
 
 def build_cable(source: CableSource) -> Cable:
@@ -184,7 +191,9 @@ def build_cable(source: CableSource) -> Cable:
     if cleaned:
         number, text, entities = cleaned[-1]
         text, signature = _split_signature(text)
-        cleaned[-1] = (number, text, [e for e in entities if not signature or e.name.upper() != signature])
+        # A person tagged only in the signature is not named in the paragraph.
+        named = [e for e in entities if not (e.type is EntityType.PER and e.name.upper() == signature and signature.lower() not in text.lower())]
+        cleaned[-1] = (number, text, named)
     repeats = _repeated_copies([(number, text) for number, text, _ in cleaned])
     if repeats:
         labels = ", ".join(f"¶{cleaned[i][0]}" for i in sorted(repeats))

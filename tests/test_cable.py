@@ -193,6 +193,10 @@ SUBJECT: MALTA: A SIGNED CABLE
     ("VAN VOORST", "VAN VOORST", "(U) He asked for a helicopter from Frontex. End comment."),
     ("END COMMENT", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nEND COMMENT"),
     ("XXXXXXXXXXXX", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nXXXXXXXXXXXX"),
+    ("BT", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nBT"),
+    ("CONFIDENTIAL", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nCONFIDENTIAL"),
+    ("McMullen", "MCMULLEN", "(U) He asked for a helicopter from Frontex. End comment."),
+    ("Thompson-Jones.", "THOMPSON-JONES", "(U) He asked for a helicopter from Frontex. End comment."),
 ])
 def test_the_signers_name_is_the_cables_not_its_last_paragraphs(ending, signer, last):
     source = replace(read_plain_cable(SIGNED.format(ending=ending), "09VALLETTA201.txt"), date="2009-03-05")
@@ -205,3 +209,7 @@ def test_real_cables_signatures():
     shared_corpus()
     cable = read(RAW / "06BUCHAREST576.html")
     assert cable.signature == "TAUBMAN" and cable.paragraphs[-1].text.endswith("End comment.")
+    ankara = read(RAW / "06ANKARA4688.html")  # after the embassy's classified web site's address
+    assert ankara.signature == "WILSON" and "WILSON" not in ankara.paragraphs[-1].text
+    buenos_aires = read(RAW / "06BUENOSAIRES1594.html")  # "End Comment  GUTIERREZ"
+    assert buenos_aires.signature == "GUTIERREZ"

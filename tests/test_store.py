@@ -62,3 +62,11 @@ def test_manifest_tracks_hash_and_record_ids_and_rewrite_drops_old_records(store
 def test_getting_no_ids_gets_no_paragraphs(store_settings):
     # A filter that leaves nothing to retrieve asks for no ids; Chroma itself refuses an empty list.
     assert store_settings.open_store().get([]) == []
+
+
+def test_a_cables_header_is_stored_with_its_signer():
+    from core.store import cable_metadata
+
+    signed = Cable("06BUCHAREST576", "2006-03-01", "Embassy Bucharest", "UNCLASSIFIED", signature="TAUBMAN")
+    assert cable_metadata(signed, "h")["signature"] == "TAUBMAN"
+    assert "signature" not in cable_metadata(Cable("06BUCHAREST577", None, "", ""), "h")  # Chroma takes no empty values
