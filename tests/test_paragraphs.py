@@ -1,3 +1,5 @@
+import pytest
+
 from ingest.paragraphs import ANCHOR, split_paragraphs
 
 
@@ -96,20 +98,19 @@ def test_a_heading_ruled_above_and_below_moves_whole():
     assert paragraphs[0].text == "First.\n\nShort text." and paragraphs[1].text.startswith("TITLE")
 
 
-def test_the_preamble_keeps_its_header_fields():
-    rule = "----------"
-    text = f"TAGS: PGOV\nSUBJECT: ELECTIONS IN PERU\n{rule}\n\u00b61. One."
-    preamble, paragraphs = split_paragraphs(text)
-    assert "SUBJECT: ELECTIONS IN PERU" in preamble and paragraphs[0].text == "One."
-    text = f"TAGS: PGOV\nSUBJECT: ELECTIONS IN PERU: THE\nCANDIDATES LINE UP\n{rule}\n\u00b61. One."
-    preamble, paragraphs = split_paragraphs(text)
-    assert "CANDIDATES LINE UP" in preamble and paragraphs[0].text == "One."
-    text = f"TAGS: PGOV\n\n{rule}\n\n{rule}\n\u00b61. One."
-    preamble, paragraphs = split_paragraphs(text)
-    assert paragraphs[0].text == "One."
-    text = f"TAGS: PGOV\n\n{rule}\nSUMMARY\n{rule}\n\u00b61. One."
-    preamble, paragraphs = split_paragraphs(text)
-    assert rule not in preamble and paragraphs[0].text.startswith(f"{rule}\nSUMMARY\n{rule}")
+RULE = "----------"
+
+
+@pytest.mark.parametrize("preamble, first", [
+    (f"TAGS: PGOV\nSUBJECT: ELECTIONS IN PERU\n{RULE}\n", ""),  # a header field is no title
+    (f"TAGS: PGOV\nSUBJECT: ELECTIONS IN PERU: THE\nCANDIDATES LINE UP\n{RULE}\n", ""),  # wrapped, neither
+    (f"TAGS: PGOV\n\n{RULE}\n\n{RULE}\n", ""),  # rules alone
+    (f"TAGS: PGOV\n\n{RULE}\nSUMMARY\n{RULE}\n", f"{RULE}\nSUMMARY\n{RULE}"),  # a ruled title opens ¶1
+])
+def test_the_preamble_keeps_its_header_fields_and_gives_its_title_away(preamble, first):
+    kept, paragraphs = split_paragraphs(f"{preamble}\u00b61. One.")
+    assert paragraphs[0].text == (f"{first}\n\nOne." if first else "One.")
+    assert kept.strip() == preamble.replace(first, "").strip()
 
 
 def test_page_headers_and_two_headings_in_a_row_go_to_the_next_paragraph():
