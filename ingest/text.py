@@ -56,13 +56,16 @@ def drop_page_furniture(text: str, post: str, serial: str) -> str:
 
     They read "PARIS 00001040  002 OF 003" or "C O N F I D E N T I A L SECTION 02 OF 03 PARIS 001040",
     sometimes in the middle of a sentence ("a strengthened OSCE PARIS 00001616 002 OF 002 monitoring").
+    Page headers cut the post's name to ten characters ("KUALA LUMP 00001403 002 OF 003") and some
+    pages print them in mixed case ("Kiev 00001261 002 of 004").
     """
     if not post or not serial:
         return text
-    post_pattern = r"\s*".join(re.escape(part) for part in post.split())
-    page = re.compile(rf"[ \t]*\b{post_pattern}\s+0*{serial}\s+\d{{1,3}}(?:\.\d+)?\s+OF\s+\d{{1,3}}\b[ \t]*")
+    names = dict.fromkeys((post, post[:10].rstrip()))
+    post_pattern = "|".join(r"\s*".join(re.escape(part) for part in name.split()) for name in names)
+    page = re.compile(rf"[ \t]*\b(?:{post_pattern})\s+0*{serial}\s+\d{{1,3}}(?:\.\d+)?\s+OF\s+\d{{1,3}}\b[ \t]*", re.I)
     section = re.compile(
-        rf"(?m)^[^\n]*\bSECTION\s+\d+\s+OF\s+\d+\s+{post_pattern}\s+0*{serial}\b[^\n]*$"
+        rf"(?m)^[^\n]*\bSECTION\s+\d+\s+OF\s+\d+\s+(?:{post_pattern})\s+0*{serial}\b[^\n]*$"
     )
     text = section.sub("", text)
     return page.sub(" ", text)

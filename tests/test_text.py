@@ -19,6 +19,9 @@ def test_page_furniture_is_dropped_even_mid_sentence():
     assert drop_page_furniture(text, "PARIS", "1616") == "a strengthened OSCE monitoring mission"
     section = "end of page\nC O N F I D E N T I A L SECTION 02 OF 03 PARIS 001040\nnext page"
     assert "SECTION" not in drop_page_furniture(section, "PARIS", "1040")
+    cut = "the rate. KUALA LUMP 00001403 002 OF 003 Total investment"
+    assert drop_page_furniture(cut, "KUALA LUMPUR", "1403") == "the rate. Total investment"
+    assert drop_page_furniture("it. Kiev 00001261 002 of 004 He", "KIEV", "1261") == "it. He"
 
 
 def test_shouting():
