@@ -192,7 +192,8 @@ def build_cable(source: CableSource) -> Cable:
         number, text, entities = cleaned[-1]
         text, signature = _split_signature(text)
         # A person tagged only in the signature is not named in the paragraph.
-        named = [e for e in entities if not (e.type is EntityType.PER and e.name.upper() == signature and signature.lower() not in text.lower())]
+        only_signed = signature and signature.lower() not in text.lower()
+        named = [e for e in entities if not (only_signed and e.type is EntityType.PER and e.name.upper() == signature)]
         cleaned[-1] = (number, text, named)
     repeats = _repeated_copies([(number, text) for number, text, _ in cleaned])
     if repeats:

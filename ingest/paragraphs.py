@@ -123,7 +123,7 @@ def _split_last_heading(text: str) -> tuple[str, str]:
     while end and _is_furniture(lines[filled[end - 1]]):
         end -= 1
     ruled = any(_UNDERLINE.match(lines[i]) for i in filled[end:])
-    if end == 0 or (end == 1 and end == len(filled)):
+    if end == 0 or end == len(filled) == 1:
         return text, ""
     cut = end  # the heading starts at filled[cut]
     for size in (3, 2, 1) if ruled else (1,):
