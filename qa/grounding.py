@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from qa.citations import REFUSAL, REFUSAL_QUALIFIERS, REFUSAL_SUBJECTS, Citation
-from qa.quotes import coverage, holds_all, names_and_numbers, unasked
+from qa.quotes import coverage, holds_all, names_and_numbers, text_stems, unasked
 from qa.retrieve import query_terms
 
 # A model's sentence keeps a citation only when the cited paragraph holds at least this share of the
@@ -27,6 +27,25 @@ _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 # A refusal the model gave less probability than this is not taken at its word: the model is asked to go
 # on from its likeliest other start, and the answer stands if it holds up against the paragraphs.
 FORCE_BELOW = 0.55
+# Two or more capitalised words in a row: one name ("Hugo Chavez", "Super Tucanos").
+_NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)+")
+
+
+def _missing_facts(facts: Sequence[str], claim: str, text: str, elsewhere: frozenset[str], asked: frozenset[str]) -> list[str]:
+    """The claim's names and numbers that the text (or `elsewhere`) does not hold.
+
+    A word of a longer name is not missing when the question has it and the text holds another word of
+    that name: a claim that calls "CHAVEZ" by the question's "Hugo Chavez" adds no name of its own.
+    """
+    missing = [f for f in facts if not holds_all([f], text, elsewhere)]
+    if not missing or not asked:
+        return missing
+    named_as_asked = set()
+    for run in _NAME_RUN.findall(claim):
+        words = [w.rstrip(",.'’-").removesuffix("'s").removesuffix("’s") for w in run.split()]
+        if any(holds_all([w], text, elsewhere) for w in words):
+            named_as_asked.update(w for w in words if holds_all([w], "", asked))
+    return [f for f in missing if f not in named_as_asked]
 
 
 def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], names: Collection[str] = (),
@@ -49,10 +68,11 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
     facts = names_and_numbers(claim, names)
     in_cables = in_cables or {}
     added = unasked(terms, question) if question else []
+    asked = text_stems(question)
 
     def support(citation: Citation) -> float:
         text = texts[citation]
-        if not holds_all(facts, text, in_cables.get(citation, frozenset())):
+        if _missing_facts(facts, claim, text, in_cables.get(citation, frozenset()), asked):
             return 0.0
         return (coverage(terms, text) + coverage(added, text)) / 2 if added else coverage(terms, text)
 

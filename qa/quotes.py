@@ -37,19 +37,20 @@ def term_weight(term: str) -> float:
     return max(0.5, 7.0 - zipf_frequency(term, "en"))
 
 
-_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
+# A number with letters after it also stands as the number: "25th" as "25", "F-18s" as "18", "1990s" as "1990".
+_NUMBER_WORD = re.compile(r"(\d+)[a-z]+")
 # The cables write "U.S." and "USG" where a reader, and the model, say "the Americans".
 _UNITED_STATES = re.compile(r"\bU\.\s?S\.|\bUSG\b|\bUnited States\b")
 
 
 def text_stems(text: str) -> frozenset[str]:
-    """The text's words cut to STEM letters; an ordinal ("25th") also stands as its number ("25"), and
-    "U.S." as "American"."""
+    """The text's words cut to STEM letters; a number with letters after it ("25th", "F-18s") also stands
+    as the number ("25", "18"), and "U.S." as "American"."""
     stems = set()
     for word in _WORD.findall(text.lower()):
         stems.add(word[:STEM])
-        if ordinal := _ORDINAL.fullmatch(word):
-            stems.add(ordinal.group(1)[:STEM])
+        if number := _NUMBER_WORD.fullmatch(word):
+            stems.add(number.group(1)[:STEM])
     if _UNITED_STATES.search(text):
         stems.add("american"[:STEM])
     return frozenset(stems)
@@ -58,19 +59,23 @@ def text_stems(text: str) -> frozenset[str]:
 _stems = lru_cache(maxsize=4096)(text_stems)  # a claim is checked against the same few paragraphs, word by word
 
 
+# The small words inside names ("El Salvador", "Osama bin Laden") name nothing by themselves, and a
+# paragraph may hold the name without them ("Salvadoran", "the Salvador government").
+NAME_PARTICLES = frozenset("el al la le las los de da del di du der den van von bin ibn".split())
 _NAME_OR_NUMBER = re.compile(r"(?<![\w'’])(?:[A-Z][A-Za-z'’-]*|\d[\d,.]*)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
 
 
 def names_and_numbers(text: str, names: Collection[str] = ()) -> list[str]:
-    """The names and numbers a text states: its numbers, its capitalised words inside a sentence, and
-    the words opening a sentence that are among `names` (lower case: words seen capitalised elsewhere)."""
+    """The names and numbers a text states: its numbers, its capitalised words inside a sentence (not
+    NAME_PARTICLES), and the words opening a sentence that are among `names` (lower case: words seen
+    capitalised elsewhere)."""
     found = []
     for m in _NAME_OR_NUMBER.finditer(text):
         word = m.group(0).rstrip(",.'’-").removesuffix("'s").removesuffix("’s")
         if word[:1].isalpha():
-            if len(word) < 2 or word.lower() in STOP_WORDS:
-                continue  # "U" of "U.S.", "The"
+            if len(word) < 2 or word.lower() in STOP_WORDS or word.lower() in NAME_PARTICLES:
+                continue  # "U" of "U.S.", "The", "El" of "El Salvador"
             if _SENTENCE_START.search(text[: m.start()]) and word.lower() not in names:
                 continue
         if word:

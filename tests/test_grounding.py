@@ -63,6 +63,20 @@ def test_a_claim_is_held_by_the_paragraph_that_holds_what_it_adds_to_the_questio
     assert ground(claim, [], texts, in_cables=in_cables, uncited=True, question=question) == [detail]
 
 
+def test_a_claim_may_call_a_name_as_the_question_does():
+    detail = Citation("04X1", 3)
+    texts = {detail: "(C) MARKSMAN STATED THAT IT WAS DOUGLAS BRAVO, NOT CHAVEZ, WHO DEVELOPED THE PHILOSOPHY BEHIND THE "
+                     "BOLIVARIAN REVOLUTION."}
+    claim = "According to Hugo Chavez's former wife, Douglas Bravo devised the ideas behind the Bolivarian revolution"
+    question = "According to Hugo Chavez's former wife, who devised the ideas behind the Bolivarian revolution?"
+    assert ground(claim, [], texts, uncited=True, question=question) == [detail]
+    # A first name the question did not give is the model's own: the paragraph must hold it.
+    assert ground(claim, [], texts, uncited=True, question="According to Chavez's former wife, who devised the ideas?") == []
+    # So is a name the paragraph holds no word of, even when the question gives it.
+    claim = "According to Hugo Chavez's former wife, Douglas Bravo and Fidel Castro devised the ideas"
+    assert ground(claim, [], texts, uncited=True, question=question + " Was it Fidel Castro?") == []
+
+
 def test_a_rewording_of_the_refusal_is_not_the_model_s_other_start():
     def token(text, p, *others):
         top = [{"token": text, "logprob": math.log(p)}] + [{"token": t, "logprob": math.log(q)} for t, q in others]

@@ -48,6 +48,17 @@ def test_a_claimed_date_is_held_by_a_paragraph_that_writes_it_as_an_ordinal():
     assert not holds_all(["May", "26"], "the deluge of calls seeking tickets to the May 25th match")
 
 
+def test_a_number_with_letters_after_it_holds_the_number():
+    assert holds_all(["18"], "Embraer proposed that the F-18s be matched by a purchase of Super Tucanos.")
+    assert holds_all(["1990"], "the arrangements of the 1990s")
+    assert not holds_all(["16"], "Embraer proposed that the F-18s be matched by a purchase of Super Tucanos.")
+
+
+def test_the_small_words_inside_names_are_not_names():
+    assert names_and_numbers("The blockades in El Salvador hit Osama bin Laden's allies.") == ["Salvador", "Osama", "Laden"]
+    assert holds_all(names_and_numbers("Farmers in El Salvador protested."), "Salvadoran farmers protested on August 3.")
+
+
 def test_the_americans_are_the_us_of_the_cables():
     assert holds_all(["Americans"], "The Chinese ambassador advised the USG to pay $150 million a year.")
     assert holds_all(["American"], "He said the U.S. would sanction the bank under U.S. law.")
