@@ -14,8 +14,8 @@ from core.embedding import Embedder
 from qa.citations import Citation, format_citations
 from qa.retrieve import STOP_WORDS, Hit, query_terms
 
-# Not after "U.S." or "Mr.": "the U.S. Embassy said" is one sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|MR|MS|DR|ST)\.)"
+# Not after "U.S.", an initial ("U. S.", "John F. Kennedy") or "Mr.": "the U.S. Embassy said" is one sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.[A-Z]\.)(?<!\b[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|MR|MS|DR|ST)\.)"
                            r"(?<!\b(?:Mrs|Amb|Gen|Col|MRS|AMB|GEN|COL)\.)[\"”')]*\s+(?=[\"“(\-A-Z0-9])")
 _MARKING = re.compile(r"^\(\s*[A-Z]{1,4}(?:\s*/\s*[A-Z]{1,4})?\s*\)\s*")
 _WORD = re.compile(r"[a-z0-9]+")

@@ -78,6 +78,8 @@ def test_a_sentence_does_not_end_at_an_abbreviation():
     assert split_sentences("The U.S. Embassy said so. Mr. Smith agreed! (C) Then he left.") == [
         "The U.S. Embassy said so.", "Mr. Smith agreed!", "Then he left."]
     assert split_sentences("MR. SMITH MET AMB. JONES. THEN HE LEFT.") == ["MR. SMITH MET AMB. JONES.", "THEN HE LEFT."]
+    assert split_sentences("It is among the largest U. S. firms there. John F. Kennedy came. GOU. NATO") == [
+        "It is among the largest U. S. firms there.", "John F. Kennedy came.", "GOU.", "NATO"]
 
 
 def test_a_text_in_capitals_names_nothing():
