@@ -34,12 +34,16 @@ _TITLES = frozenset(
     sheikh shaykh emir sultan chancellor governor mayor chairman chairwoman chair director chief commander
     cardinal bishop archbishop pope father rev reverend judge justice professor prof mp a/s das dcm pol m-c
     charge econoff poloff comment note bio notes end former acting ex foreign defense interior finance
-    the his her their our""".split()
+    the his her their our presidents ministers senators
+    vfm afm fonmin formin primin defmin dpm vp cos codel staffdel mg bg ltg vadm radm acm coas chod cjcs dni pddni
+    ag cg cda dg secgen permrep mod""".split()
 )
+# Handling markers that run into the line after them ("SIPDIS Patrick O'Brien").
+_MARKERS = frozenset("sipdis noforn nodis exdis limdis".split())
 _NOT_NAMES = frozenset(
     """sipdis noforn decl classified tags subject ref refs summary comment end note e.o. eo reftel septel
     unclassified confidential secret sensitive nodis exdis limdis para paragraph embassy post mission
-    department dept usg poloff poloffs econoff econoffs pol/econ sbu s/nf c/nf u/fouo fouo s/rel nf""".split()
+    department dept usg poloff poloffs econoff econoffs pol/econ sbu s/nf c/nf u/fouo fouo s/rel nf consulate congen""".split()
 )
 _PREFIX = re.compile(r"^(?:(?:END\s+)?COMMENT|NOTE|BIO\s+NOTES?|SUMMARY|SUBJECT|REF)\s*:\s*", re.I)
 _SMALL_WORDS = frozenset("of the and for in on de du la le al el bin da von van der to at".split())
@@ -64,6 +68,10 @@ def normalize_name(entity_type: EntityType, text: str, shouting: bool = False) -
     """
     name = _PREFIX.sub("", " ".join(text.split()))
     name = re.sub(r"(?:'s|'|’s|,s)$", "", name).strip(" \t\"'“”‘’,;:()[]-")
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in _MARKERS:
+        words = words[1:]
+    name = " ".join(words)
     if not re.fullmatch(r"(?:[A-Za-z]\.)+", name):  # "U.S." keeps its last dot
         name = name.rstrip(".")
     if entity_type is EntityType.PER:
@@ -71,6 +79,10 @@ def normalize_name(entity_type: EntityType, text: str, shouting: bool = False) -
         while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
             words = words[1:]
         name = " ".join(words)
+        if any(w.lower() in _NOT_NAMES for w in words):
+            return None  # "Classified Website", "Embassy Tbilisi", "Tags Prel": no person
+        if len(words) == 1 and not shouting and re.fullmatch(r"[A-Z][A-Z-]{3,}", name):
+            return None  # one word in capitals amid mixed case is an acronym (MANPADS, EUCOM, ZANU-PF), not a person
     letters = [c for c in name if c.isalpha()]
     if len(letters) < 2 or ":" in name or len(name) > 60 or len(name.split()) > 6:
         return None
@@ -226,6 +238,8 @@ class Recognizer:
                 name = normalize_name(entity_type, span.text, shouting=shout) if entity_type else None
                 if name and shout and not _is_cased_name(name):
                     continue
+                if entity_type is EntityType.PER and name and name.lower() in _country_words():
+                    entity_type = EntityType.LOC  # "Mali", "Azerbaijan": the model took a country for a person
                 if name:
                     entities.append(Entity(entity_type, name))
             found.setdefault(ci, []).append((pi, tuple(entities)))

@@ -1,6 +1,8 @@
 """Entities: annotation clean-up, the offline NER model's labels, names merged within a cable."""
 
 
+from types import SimpleNamespace
+
 import pytest
 
 from core.models import Cable, Entity, EntityType, Paragraph
@@ -32,6 +34,13 @@ def test_names_are_written_one_way():
     assert normalize_name(ORG, "MINISTRY OF FOREIGN AFFAIRS", shouting=True) == "Ministry of Foreign Affairs"
     assert normalize_name(ORG, "XXXXXXXXXXXX") is None
     assert normalize_name(ORG, "SBU") is None
+    # The cables' own abbreviated titles, and a handling marker run into the next line, are not part of a name.
+    assert normalize_name(PER, "VFM Kim") == "Kim" and normalize_name(PER, "CODEL Engel") == "Engel"
+    assert normalize_name(PER, "SIPDIS Patrick O'Brien") == "Patrick O'Brien"
+    # Not people: a post, a page's furniture, and an acronym in capitals amid mixed case.
+    for text in ["Embassy Tbilisi", "ConGen Lagos", "Classified Website", "Tags Prel", "MANPADS", "ZANU-PF"]:
+        assert normalize_name(PER, text) is None, text
+    assert normalize_name(PER, "MUGABE", shouting=True) == "Mugabe" and normalize_name(PER, "HBJ") == "HBJ"
 
 
 def test_short_names_merge_with_the_full_name_in_the_same_cable():
@@ -52,7 +61,23 @@ def test_spacy_labels_map_to_four_types(recognizer):
     assert Entity(ORG, "NATO") in found
     assert Entity(LOC, "Brussels") in found
     assert Entity(MISC, "French") in found
+
     assert all(e.type in (PER, ORG, LOC, MISC) for e in found)
+
+
+def test_a_country_the_model_took_for_a_person_is_a_place():
+    class Span:
+        def __init__(self, text, label):
+            self.text, self.label_ = text, label
+
+    class FakeNLP:  # the spaCy model tags "Mali" PERSON in some sentences; this one always does
+        def pipe(self, texts, batch_size):
+            return [SimpleNamespace(ents=[Span("Mali", "PERSON"), Span("Keita", "PERSON")]) for _ in texts]
+
+    text = "Mali's president Keita met the Ambassador."
+    cable = Cable("09X1", "2009-01-01", "Embassy Bamako", "UNCLASSIFIED", paragraphs=(Paragraph("09X1", 1, text),))
+    (tagged,) = Recognizer(FakeNLP()).tag([cable])
+    assert tagged.paragraphs[0].entities == (Entity(LOC, "Mali"), Entity(PER, "Keita"))
 
 
 def test_cables_in_capitals_do_not_yield_common_words_as_names(recognizer):
