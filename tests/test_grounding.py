@@ -6,7 +6,7 @@ import pytest
 
 from qa.citations import REFUSAL, Citation
 from qa.grounding import ground, refusal_odds
-from qa.quotes import text_stems
+from qa.quotes import capitalised_words, text_stems
 
 
 def test_an_uncited_sentence_two_paragraphs_both_hold_is_cited_to_both():
@@ -75,6 +75,24 @@ def test_a_claim_may_call_a_name_as_the_question_does():
     # So is a name the paragraph holds no word of, even when the question gives it.
     claim = "According to Hugo Chavez's former wife, Douglas Bravo and Fidel Castro devised the ideas"
     assert ground(claim, [], texts, uncited=True, question=question + " Was it Fidel Castro?") == []
+
+
+def test_a_claim_that_echoes_the_question_s_place_over_another_is_not_held():
+    north = Citation("09X1", 2)
+    texts = {north: "(C) North Korea proposed a freeze of its nuclear program in exchange for fuel oil."}
+    question = "What did South Korea propose in exchange for fuel oil?"
+    names = capitalised_words([question, *texts.values()])  # as the answer's check has them
+
+    def held(claim):
+        return ground(claim, [], texts, names, uncited=True, question=question)
+
+    assert held("South Korea proposed a freeze of its nuclear program") == []
+    assert held("In talks, South Korea proposed a freeze of its nuclear program") == []
+    assert held("North Korea proposed a freeze of its nuclear program") == [north]
+    texts = {north: "(C) Argentina's President said the freeze of the program was a mistake."}
+    question = "What did Brazil's President say about the freeze of the program?"
+    names = capitalised_words([question, *texts.values()])
+    assert held("In March, Brazil's President said the freeze was a mistake") == []
 
 
 def test_a_rewording_of_the_refusal_is_not_the_model_s_other_start():
