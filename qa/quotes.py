@@ -123,7 +123,7 @@ FUZZY_MIN = 5
 FUZZY_RARE = 4.0
 
 
-def held_by(term: str, stems: frozenset[str]) -> bool:
+def _held(term: str, stems: frozenset[str]) -> bool:
     """Whether every word of the term is among the stems."""
     return all(w[:STEM] in stems for w in _WORD.findall(term))
 
@@ -150,14 +150,14 @@ def coverage(terms: Sequence[str], text: str) -> float:
         return 0.0
     stems = _stems(text)
     total = sum(term_weight(t) for t in terms)
-    found = sum(term_weight(t) for t in terms if held_by(t, stems))
+    found = sum(term_weight(t) for t in terms if _held(t, stems))
     return found / total
 
 
 def unasked(terms: Sequence[str], question: str) -> list[str]:
     """The terms the question does not already have: what a sentence adds to it."""
     asked = _stems(question)
-    return [t for t in terms if not held_by(t, asked)]
+    return [t for t in terms if not _held(t, asked)]
 
 
 def novelty(claim: str, question: str) -> float:
