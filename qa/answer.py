@@ -31,6 +31,10 @@ MIN_COVERAGE = 0.35
 PROMPT_PARAGRAPHS = 3
 UNSUPPORTED_NOTICE = "The chat model's answers did not hold up against the paragraphs they cited."
 UNSURE_NOTICE = "The model was unsure the paragraphs answer this; read the cited paragraph before relying on it."
+# A rewrite replaces the follow-up's pronouns and keeps what it asks: one holding less than this share of
+# the follow-up's weighted words is the earlier question again, reworded ("What share of the seats did he
+# predict?" came back as "Who did Zhirinovskiy name as number two?"), and would answer that instead.
+REWRITE_KEEPS = 0.5
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,9 @@ def rewrite(question: str, history: Sequence[Turn], retriever: Retriever, chat_m
             # The 1.5B model sometimes glues the earlier question onto the new one; that rewrite would
             # search for, and be answered as, the earlier question again.
             glued = " ".join(last.question.lower().split()) in " ".join(text.lower().split())
-            if 3 <= len(text) <= 400 and not glued:
+            asked = query_terms(question)
+            kept = coverage(asked, text) if asked else 1.0  # "And why?" has nothing to keep
+            if 3 <= len(text) <= 400 and not glued and kept >= REWRITE_KEEPS:
                 return text, "", cables
         except Exception:  # a failing model must not lose the question; carry the context instead
             pass

@@ -283,6 +283,18 @@ def test_a_rewrite_that_glues_the_earlier_question_on_is_not_used(retriever):
     assert result.rewritten.startswith("And about the EU?") and "Galharague" in result.rewritten and "08PARIS1616" in result.rewritten
 
 
+def test_a_rewrite_that_drops_what_the_follow_up_asks_is_not_used(retriever):
+    earlier = "What did Galharague say about Kosovo?"
+    model = FakeListChatModel(responses=["What did Galharague tell us about Kosovo?", "He said the EU was united (08PARIS1616 ¶5)."])
+    result = answer("And what did he predict for the EU summit?", [Turn(earlier, ("08PARIS1616",))], retriever=retriever,
+                    chat_model=model, mode="local")
+    assert result.rewritten.startswith("And what did he predict for the EU summit?") and "08PARIS1616" in result.rewritten
+    # A follow-up with no words of its own ("And why?") takes the model's rewrite as it is.
+    model = FakeListChatModel(responses=["Why did Galharague say that about Kosovo?", "He said the EU was united (08PARIS1616 ¶5)."])
+    result = answer("And why?", [Turn(earlier, ("08PARIS1616",))], retriever=retriever, chat_model=model, mode="local")
+    assert result.rewritten == "Why did Galharague say that about Kosovo?"
+
+
 def test_an_uncited_sentence_is_cited_to_the_one_paragraph_that_holds_most_of_it(retriever):
     # Two thirds of its weighted words are in ¶3 ("warned", "useless", "costly" are not): enough for a
     # sentence that named no paragraph, not for one that named a wrong one.
