@@ -31,9 +31,11 @@ MIN_COVERAGE = 0.35
 PROMPT_PARAGRAPHS = 3
 UNSUPPORTED_NOTICE = "The chat model's answers did not hold up against the paragraphs they cited."
 UNSURE_NOTICE = "The model was unsure the paragraphs answer this; read the cited paragraph before relying on it."
-# A rewrite replaces the follow-up's pronouns and keeps what it asks: one holding less than this share of
-# the follow-up's weighted words is the earlier question again, reworded ("What share of the seats did he
-# predict?" came back as "Who did Zhirinovskiy name as number two?"), and would answer that instead.
+# A rewrite replaces the follow-up's pronouns and vague words and keeps what it asks. One that holds less
+# than this share of the follow-up's weighted words and adds little (under REWRITE_KEEPS of its own words)
+# to the earlier question would not answer the follow-up: "What share of the seats did he predict?" came
+# back as the earlier "Who did Zhirinovskiy name as number two?", reworded. "What did the minister say?"
+# -> "What did Kouchner say?" keeps nothing of the follow-up but adds a name, and stands.
 REWRITE_KEEPS = 0.5
 
 
@@ -100,7 +102,8 @@ def rewrite(question: str, history: Sequence[Turn], retriever: Retriever, chat_m
             glued = " ".join(last.question.lower().split()) in " ".join(text.lower().split())
             asked = query_terms(question)
             kept = coverage(asked, text) if asked else 1.0  # "And why?" has nothing to keep
-            if 3 <= len(text) <= 400 and not glued and kept >= REWRITE_KEEPS:
+            earlier_again = kept < REWRITE_KEEPS and novelty(text, last.question) < REWRITE_KEEPS
+            if 3 <= len(text) <= 400 and not glued and not earlier_again:
                 return text, "", cables
         except Exception:  # a failing model must not lose the question; carry the context instead
             pass

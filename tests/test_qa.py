@@ -289,10 +289,13 @@ def test_a_rewrite_that_drops_what_the_follow_up_asks_is_not_used(retriever):
     result = answer("And what did he predict for the EU summit?", [Turn(earlier, ("08PARIS1616",))], retriever=retriever,
                     chat_model=model, mode="local")
     assert result.rewritten.startswith("And what did he predict for the EU summit?") and "08PARIS1616" in result.rewritten
-    # A follow-up with no words of its own ("And why?") takes the model's rewrite as it is.
-    model = FakeListChatModel(responses=["Why did Galharague say that about Kosovo?", "He said the EU was united (08PARIS1616 ¶5)."])
-    result = answer("And why?", [Turn(earlier, ("08PARIS1616",))], retriever=retriever, chat_model=model, mode="local")
-    assert result.rewritten == "Why did Galharague say that about Kosovo?"
+    # A follow-up with no words of its own ("And why?") takes the model's rewrite as it is, and so does one
+    # whose vague words the rewrite names.
+    for follow_up, rewritten in [("And why?", "Why did Galharague say that about Kosovo?"),
+                                 ("What did the minister say?", "What did Kouchner say about the EU summit?")]:
+        model = FakeListChatModel(responses=[rewritten, "He said the EU was united (08PARIS1616 ¶5)."])
+        result = answer(follow_up, [Turn(earlier, ("08PARIS1616",))], retriever=retriever, chat_model=model, mode="local")
+        assert result.rewritten == rewritten
 
 
 def test_an_uncited_sentence_is_cited_to_the_one_paragraph_that_holds_most_of_it(retriever):
