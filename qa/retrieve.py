@@ -70,6 +70,21 @@ def query_terms(question: str) -> list[str]:
     return terms
 
 
+# English words at least this common (Zipf frequency) are words, not names, where the question writes them
+# in lower case or opens with them: the recognizer's slips made entities of "Support", "Trade", "Party".
+COMMON_WORD_ZIPF = 4.0
+
+
+def _common_word_as_asked(key: str, words: Sequence[str]) -> bool:
+    """Whether the entity key is one common English word that the question writes only as a word."""
+    from wordfreq import zipf_frequency
+
+    if " " in key or zipf_frequency(key, "en") < COMMON_WORD_ZIPF:
+        return False
+    as_names = [w for i, w in enumerate(words) if w.lower() == key.lower() and i > 0 and not w.islower()]
+    return not as_names
+
+
 def _paragraph_id(record_id: str) -> str:
     return record_id.split("#", 1)[0]
 
@@ -141,7 +156,7 @@ class Retriever:
         words = [without_possessive(w) for w in words if w]
         found = []
         for entity_type, key in self.keyword.find_known_names(words):
-            if key.lower() in STOP_WORDS or len(key) < 3:
+            if key.lower() in STOP_WORDS or len(key) < 3 or _common_word_as_asked(key, words):
                 continue
             if rare_only and self.keyword.key_frequencies([key])[key] / self._paragraph_count > MAX_NAME_SHARE:
                 continue

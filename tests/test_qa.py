@@ -51,6 +51,16 @@ def test_the_best_matching_cable_s_other_paragraphs_rise(retriever):
     assert "07REYKJAVIK42:2" not in ids(without.retrieve(question, k=3))
 
 
+def test_a_common_word_the_question_writes_as_a_word_is_no_name(retriever):
+    # The sample tags "France" and "Russia" as places: a name where the question writes one.
+    assert ("LOC", "France") in retriever.known_names("What did France say about the monitors?", rare_only=False)
+    # Written in lower case, or opening the question, a common English word says nothing of a name...
+    assert retriever.known_names("what did france say about russia?", rare_only=False) == []
+    assert ("LOC", "Russia") not in retriever.known_names("Russia pulled back?", rare_only=False)
+    # ...but a rare one still does: users type names in lower case.
+    assert ("PER", "Galharague") in retriever.known_names("what did galharague say?", rare_only=False)
+
+
 def test_entity_filter_by_full_or_short_name(retriever):
     for name in ("Galharague", "Roland Galharague", "galharague"):
         hits = retriever.retrieve("Russia", Filters(entities=(Entity(EntityType.PER, name),)), k=10)
