@@ -45,6 +45,7 @@ _NOT_NAMES = frozenset(
     unclassified confidential secret sensitive nodis exdis limdis para paragraph embassy post mission
     department dept usg poloff poloffs econoff econoffs pol/econ sbu s/nf c/nf u/fouo fouo s/rel nf consulate congen""".split()
 )
+_TITLE_OR_OFFICE = _TITLES | _NOT_NAMES
 _PREFIX = re.compile(r"^(?:(?:END\s+)?COMMENT|NOTE|BIO\s+NOTES?|SUMMARY|SUBJECT|REF)\s*:\s*", re.I)
 _SMALL_WORDS = NAME_PARTICLES | frozenset("of the and for in on to at".split())
 
@@ -78,7 +79,7 @@ def normalize_name(entity_type: EntityType, text: str, shouting: bool = False) -
         words = name.split()
         # A title may open with an office's word: "Department Deputy Director Sergiy Novosyolov".
         lead = 0
-        while lead < len(words) - 1 and words[lead].lower().rstrip(".") in _TITLES | _NOT_NAMES:
+        while lead < len(words) - 1 and words[lead].lower().rstrip(".") in _TITLE_OR_OFFICE:
             lead += 1
         if any(w.lower().rstrip(".") in _TITLES for w in words[:lead]):
             words = words[lead:]

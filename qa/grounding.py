@@ -7,8 +7,8 @@ import re
 from collections.abc import Collection, Sequence
 
 from qa.citations import REFUSAL, REFUSAL_QUALIFIERS, REFUSAL_SUBJECTS, Citation
-from qa.quotes import NAME_WORD, bare_word, coverage, holds_all, names_and_numbers, term_weight, unasked
-from qa.retrieve import query_terms
+from qa.quotes import NAME_WORD, bare_word, coverage, holds_all, names_and_numbers, unasked
+from qa.retrieve import is_common_word, query_terms
 
 # A model's sentence keeps a citation only when the cited paragraph holds at least this share of the
 # sentence's weighted words; a sentence whose citation is wrong or missing is cited to the one given
@@ -29,9 +29,6 @@ _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 FORCE_BELOW = 0.55
 # Two or more capitalised words in a row: a name ("Hugo Chavez", "Super Tucanos").
 _NAME_RUN = re.compile(rf"(?<![\w'’]){NAME_WORD}(?:[ \t]+{NAME_WORD})+")
-# A word rarer than this (Zipf frequency under 4) may be a first name; a commoner one may be a qualifier
-# that tells one place or office from another ("South Korea", "Saudi Arabia", "Brazil's President").
-FIRST_NAME_RARE = 3.0
 
 
 def _missing_facts(facts: Sequence[str], claim: str, text: str, elsewhere: frozenset[str], question: str) -> list[str]:
@@ -39,7 +36,8 @@ def _missing_facts(facts: Sequence[str], claim: str, text: str, elsewhere: froze
 
     A rare first word of a two- or three-word name is not missing when the claim writes the name as the
     question does and the text holds its last word: a claim that calls "CHAVEZ" by the question's "Hugo
-    Chavez" adds no name of its own.
+    Chavez" adds no name of its own. A common word (is_common_word) may be a qualifier that tells one
+    place or office from another instead ("South Korea", "Saudi Arabia", "Brazil's President").
     """
     missing = [f for f in facts if not holds_all([f], text, elsewhere)]
     if not missing or not question:
@@ -49,7 +47,7 @@ def _missing_facts(facts: Sequence[str], claim: str, text: str, elsewhere: froze
     for run in _NAME_RUN.findall(claim):
         words = [bare_word(w) for w in run.split()]
         if (len(words) <= 3 and re.search(rf"\b{re.escape(' '.join(words).lower())}\b", asked) and holds_all([words[-1]], text)
-                and term_weight(words[0].lower()) > FIRST_NAME_RARE):
+                and not is_common_word(words[0].lower())):
             named_as_asked.add(words[0])
     return [f for f in missing if f not in named_as_asked]
 

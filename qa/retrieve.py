@@ -70,19 +70,24 @@ def query_terms(question: str) -> list[str]:
     return terms
 
 
-# English words at least this common (Zipf frequency) are words, not names, where the question writes them
-# in lower case or opens with them: the recognizer's slips made entities of "Support", "Trade", "Party".
+# An English word at least this common (Zipf frequency 4: ten in a million words) is a word before it is
+# a name: "party", "said", "south".
 COMMON_WORD_ZIPF = 4.0
 
 
-def _common_word_as_asked(key: str, words: Sequence[str]) -> bool:
-    """Whether the entity key is one common English word that the question writes only as a word."""
+@lru_cache(maxsize=50000)
+def is_common_word(word: str) -> bool:
     from wordfreq import zipf_frequency
 
-    if " " in key or zipf_frequency(key, "en") < COMMON_WORD_ZIPF:
+    return zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
+
+
+def _common_word_as_asked(key: str, words: Sequence[str]) -> bool:
+    """Whether the entity key is one common English word that the question writes only as a word: in lower
+    case or as its first word (the recognizer's slips made entities of "Support", "Trade", "Party")."""
+    if " " in key or not is_common_word(key):
         return False
-    as_names = [w for i, w in enumerate(words) if w.lower() == key.lower() and i > 0 and not w.islower()]
-    return not as_names
+    return not any(i > 0 and not w.islower() and w.lower() == key.lower() for i, w in enumerate(words))
 
 
 def _paragraph_id(record_id: str) -> str:
