@@ -23,7 +23,10 @@ def detokenize(text: str) -> str:
 
 
 _BULLET = re.compile(r"^(?:-{1,2}|\*|\u2022|\(?[a-zA-Z0-9]{1,2}\)|[A-Z]\.)\s")
-_UNDERLINE_LINE = re.compile(r"\n[ \t]*[-=_*]{3,}[ \t]*(?=\n|$)")
+# A heading's rules, on their own line or after its title, as the cables break them: "-------", "----- -",
+# "PALOCCI'S MESSAGE: CREDIT ------------- ------".
+_RULE_LINE = re.compile(r"(?m)^[ \t]*(?:[-=_*][ \t]*){3,}$")
+_TRAILING_RULE = re.compile(r"(?m)(?<=\S)[ \t]+(?:[-=_*][ \t]*){3,}$")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
@@ -31,9 +34,10 @@ def unwrap(text: str) -> str:
     """Join hard-wrapped lines into flowing text, keeping blank-line breaks and list items.
 
     Teletype cables are wrapped at about 65 characters; a reader wants sentences, and so do
-    the embedder and the keyword index. A heading's "-------" underline becomes a block break.
+    the embedder and the keyword index. A heading's rules ("-------" above or below it) go, and a rule
+    line becomes a block break: a paragraph opening with its heading reads "Summary\n\n(S) ...".
     """
-    text = _UNDERLINE_LINE.sub("\n", text)
+    text = _TRAILING_RULE.sub("", _RULE_LINE.sub("", text))
     blocks = re.split(r"\n\s*\n", text.strip())
     out = []
     for block in blocks:

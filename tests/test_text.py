@@ -27,3 +27,12 @@ def test_page_furniture_is_dropped_even_mid_sentence():
 def test_shouting():
     assert is_shouting("THE AMBASSADOR MET PRESIDENT MUGABE ON TUESDAY")
     assert not is_shouting("The Ambassador met President Mugabe on Tuesday in HARARE")
+
+
+def test_unwrap_drops_a_headings_rules_above_below_and_beside_it():
+    # 08TUNIS679's ¶1 opens with its heading; 10LUXEMBOURG5 breaks its rules ("----- -").
+    assert unwrap("-------\nSummary\n-------\n\n(S) According to") == "Summary\n\n(S) According to"
+    assert unwrap("--------------------------------------------- - \nNOT SO SURE\n--- -\n(SBU) In a") == "NOT SO SURE\n\n(SBU) In a"
+    assert unwrap("PALOCCI'S MESSAGE: CREDIT ------------- ------\n(C) Palocci") == "PALOCCI'S MESSAGE: CREDIT\n(C) Palocci"
+    # Dashes inside the text are the text's own.
+    assert unwrap("a pause -- and then\n-- a bullet\nfigures: 3 --- 4") == "a pause -- and then\n-- a bullet figures: 3 --- 4"
