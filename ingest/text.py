@@ -23,10 +23,12 @@ def detokenize(text: str) -> str:
 
 
 _BULLET = re.compile(r"^(?:-{1,2}|\*|\u2022|\(?[a-zA-Z0-9]{1,2}\)|[A-Z]\.)\s")
-# A heading's rules, on their own line or after its title, as the cables break them: "-------", "----- -",
-# "PALOCCI'S MESSAGE: CREDIT ------------- ------".
+# A heading's rules, as the cables break them: on their own line ("-------", "----- -"), on both sides of
+# its title ("------- Summary -------") or after it ("PALOCCI'S MESSAGE: CREDIT ------------- ------").
+# After a title it takes four marks: "...imams, and Revolutionary Guards ---" ends on a dash of the text.
 _RULE_LINE = re.compile(r"(?m)^[ \t]*(?:[-=_*][ \t]*){3,}$")
-_TRAILING_RULE = re.compile(r"(?m)(?<=\S)[ \t]+(?:[-=_*][ \t]*){3,}$")
+_FRAMED_TITLE = re.compile(r"(?m)^[ \t]*(?:[-=_*][ \t]*){3,}([^-=_*\s].*?)[ \t]+(?:[-=_*][ \t]*){3,}$")
+_TRAILING_RULE = re.compile(r"(?m)(?<=\S)[ \t]+(?:[-=_*][ \t]*){4,}$")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
@@ -34,10 +36,11 @@ def unwrap(text: str) -> str:
     """Join hard-wrapped lines into flowing text, keeping blank-line breaks and list items.
 
     Teletype cables are wrapped at about 65 characters; a reader wants sentences, and so do
-    the embedder and the keyword index. A heading's rules ("-------" above or below it) go, and a rule
-    line becomes a block break: a paragraph opening with its heading reads "Summary\n\n(S) ...".
+    the embedder and the keyword index. A heading's rules ("-------" above, below or beside it) go, and
+    each becomes a block break: a paragraph opening with its heading reads "Summary\n\n(S) ...".
     """
-    text = _TRAILING_RULE.sub("", _RULE_LINE.sub("", text))
+    text = _RULE_LINE.sub("", text)
+    text = _TRAILING_RULE.sub("\n", _FRAMED_TITLE.sub("\\1\n", text))
     blocks = re.split(r"\n\s*\n", text.strip())
     out = []
     for block in blocks:
@@ -73,6 +76,38 @@ def drop_page_furniture(text: str, post: str, serial: str) -> str:
     )
     text = section.sub("", text)
     return page.sub(" ", text)
+
+
+# The notice many posts print under the last paragraph, before the signer: "Visit Embassy Rabat's Classified
+# Website; http://www.state.sgov.gov/p/nea/rabat" or "For more reporting from Embassy Kuwait, visit: <URL>",
+# often with a tail ("You can also access this site through the State Department's Classified SIPRNET
+# website.") and a URL that the wrap split (".../index.c fm STAPLETON", ".../Portal:Kuwa it JONES",
+# ".../INDEX.C FM"): the split piece is lower case or two or three capitals, and only the signer, the
+# notice, or nothing follows it. The notice ends the paragraph; a word or two, the signer, may follow.
+_GOV_URL = (
+    r"(?:https?://)?[\w.-]+\.gov/\S*"
+    r"(?-i:(?<=[\w.])[ ]+(?:[a-z][\w.]*|[A-Z]{2,3})(?=\s*$|\s+[A-Z][\w'’-]+\s*\.?\s*$|\s+(?i:visit)\b))?"
+)
+_SITE_NOTICE = re.compile(
+    r"(?:"
+    r"(?:\bfor more reporting from [\w .'’-]{1,40}?,? visit:?\s*(?:" + _GOV_URL + r")?[*\s]*)?"
+    r"(?:\(U\)\s*)?(?:please\s+)?\bvisit\s+(?:[\w.'’-]+\s+){0,3}?classified\s+web\s?site\b"
+    r"[\s:;]*(?:at\b[\s:;]*)?" + _GOV_URL +
+    r"(?:\s+(?:or|you can also) access (?:the|this) site through the State Department[\w'’]* [^.\n/]*[./])?"
+    r"(?:\s+and (?:the )?[\w ]{1,60}? at " + _GOV_URL + r"(?: /)?)?"
+    r"|\bfor more reporting from [\w .'’-]{1,40}?,? visit:?\s*" + _GOV_URL +
+    r")[*\s]*(?P<after>(?:[\w'’-]+(?:\s+[\w'’-]+)?\s*\.?)?)\s*$",
+    re.I,
+)
+
+
+def split_site_notice(text: str) -> tuple[str, str]:
+    """(the text before the post's website notice at its end, the word or two after the notice: the
+    signer, or ""); (text, "") when it ends with no notice."""
+    m = _SITE_NOTICE.search(text)
+    if not m:
+        return text, ""
+    return text[: m.start()].rstrip(" \t\n*"), m.group("after").strip()  # and the rule of stars above it
 
 
 def is_shouting(text: str) -> bool:
