@@ -11,7 +11,7 @@ from ingest import header
 from ingest.entities import clean_annotation
 from ingest.paragraphs import ANCHOR, split_paragraphs
 from ingest.readers import ENTITY_CLOSE, ENTITY_OPEN, ENTITY_SEP, CableSource
-from ingest.text import detokenize, drop_page_furniture, split_site_notice, unwrap
+from ingest.text import detokenize, drop_page_furniture, unwrap
 
 _SENTINEL_ENTITY = re.compile(f"{ENTITY_OPEN}(PER|ORG|LOC|MISC){ENTITY_SEP}(.*?){ENTITY_CLOSE}", re.S)
 _MARKING = re.compile(r"^\(\s*([A-Z]{1,4}(?:\s*/\s*[A-Z]{1,4})?)\s*\)\s*")
@@ -119,37 +119,24 @@ def _repeated_copies(paragraphs: list[tuple[int, str]]) -> set[int]:
 
 # Most cables end with the signer's surname after the last sentence: "...soon. End comment.\n\nTAUBMAN",
 # "...for all. PARDEW PARDEW", "...END COMMENT DELL", ".../p/eur/ankara/ WILSON", or in mixed case
-# ("...in Brazil. Sobel", "McMullen"), or after the post's website notice. It is the cable's, not its last
-# paragraph's.
-_CAPITALS_NAME = r"[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)?"
-_MIXED_NAME = r"[A-Z][a-z]+(?:[A-Z][a-z]+|-[A-Z][a-z]+)?"
+# ("...in Brazil. Sobel", "McMullen"). It is the cable's, not its last paragraph's.
 _SIGNATURE = re.compile(
-    rf"(?:(?<=[.!?\"”’')\]/*])|(?<=(?i:\bend comment))|(?<=(?i:\bend text)))\s+({_CAPITALS_NAME})\s*\.?\s*$"
-    rf"|(?<=[.!?\"”’')\]/*])\s+({_MIXED_NAME})\s*\.?\s*$"
+    r"(?:(?<=[.!?\"”’')\]/*])|(?<=(?i:\bend comment))|(?<=(?i:\bend text)))\s+([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?)\s*\.?\s*$"
+    r"|(?<=[.!?\"”’')\]/*])\s+([A-Z][a-z]+(?:[A-Z][a-z]+|-[A-Z][a-z]+)?)\s*\.?\s*$"
 )
-_NAME = re.compile(rf"(?:{_CAPITALS_NAME}|{_MIXED_NAME})\.?")
 # Capitals that end a cable but sign nothing: markers, teletype endings, classification and handling.
 _NOT_A_SIGNATURE = {"END", "ENDS", "ENDTEXT", "COMMENT", "SUMMARY", "NOTE", "TEXT", "QUOTE", "UNQUOTE", "BEGIN",
                     "BT", "NNNN", "FYI", "SECSTATE", "AMEMBASSY", "DECL", "SIGNED", "UNCLASSIFIED", "UNCLAS",
                     "CONFIDENTIAL", "SECRET", "USE", "ONLY", *(w for h in _HANDLING for w in h.split())}
 
 
-def _signer(name: str | None) -> str:
-    """The signer a cable's last words name, in capitals; "" for words that sign nothing."""
-    if not name or any(w.upper() in _NOT_A_SIGNATURE or set(w.upper()) == {"X"} for w in name.split()):
-        return ""
-    return " ".join(dict.fromkeys(name.upper().rstrip(".").split()))  # "PARDEW PARDEW" is one signer
-
-
 def _split_signature(text: str) -> tuple[str, str]:
     """(text, signer) for a cable's last paragraph; signer is "" when it ends with none."""
-    text, after = split_site_notice(text)
-    if after and _NAME.fullmatch(after) and _signer(after):
-        return text, _signer(after)
-    text = "\n\n".join(t for t in (text, after) if t)
     m = _SIGNATURE.search(text)
-    signer = _signer(m and (m.group(1) or m.group(2)))
-    return (text[: m.start()].rstrip(), signer) if signer else (text, "")
+    name = m and (m.group(1) or m.group(2))
+    if not name or any(w.upper() in _NOT_A_SIGNATURE or set(w.upper()) == {"X"} for w in name.split()):
+        return text, ""
+    return text[: m.start()].rstrip(), " ".join(dict.fromkeys(name.upper().split()))  # "PARDEW PARDEW" is one signer
 
 
 def build_cable(source: CableSource) -> Cable:
@@ -188,7 +175,7 @@ def build_cable(source: CableSource) -> Cable:
 
     def add(number: int, raw: str) -> None:
         text, entities = _clean_paragraph(raw, source.annotated, post_serial)
-        if text.strip():  # the last may hold only the post's website notice and the signer: see below
+        if text.strip():
             cleaned.append((number, text, entities))
 
     opening = _opening_paragraph(preamble) if raw_paragraphs else ""
@@ -208,9 +195,6 @@ def build_cable(source: CableSource) -> Cable:
         only_signed = signature and signature.lower() not in text.lower()
         named = [e for e in entities if not (only_signed and e.type is EntityType.PER and e.name.upper() == signature)]
         cleaned[-1] = (number, text, named)
-    cleaned = [(number, "\n\n".join(t for t in split_site_notice(text) if t), entities)
-               for number, text, entities in cleaned]
-    cleaned = [paragraph for paragraph in cleaned if paragraph[1]]
     repeats = _repeated_copies([(number, text) for number, text, _ in cleaned])
     if repeats:
         labels = ", ".join(f"¶{cleaned[i][0]}" for i in sorted(repeats))

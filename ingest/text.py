@@ -78,38 +78,6 @@ def drop_page_furniture(text: str, post: str, serial: str) -> str:
     return page.sub(" ", text)
 
 
-# The notice many posts print under the last paragraph, before the signer: "Visit Embassy Rabat's Classified
-# Website; http://www.state.sgov.gov/p/nea/rabat" or "For more reporting from Embassy Kuwait, visit: <URL>",
-# often with a tail ("You can also access this site through the State Department's Classified SIPRNET
-# website.") and a URL that the wrap split (".../index.c fm STAPLETON", ".../Portal:Kuwa it JONES",
-# ".../INDEX.C FM"): the split piece is lower case or two or three capitals, and only the signer, the
-# notice, or nothing follows it. The notice ends the paragraph; a word or two, the signer, may follow.
-_GOV_URL = (
-    r"(?:https?://)?[\w.-]+\.gov/\S*"
-    r"(?-i:(?<=[\w.])[ ]+(?:[a-z][\w.]*|[A-Z]{2,3})(?=\s*$|\s+[A-Z][\w'’-]+\s*\.?\s*$|\s+(?i:visit)\b))?"
-)
-_SITE_NOTICE = re.compile(
-    r"(?:"
-    r"(?:\bfor more reporting from [\w .'’-]{1,40}?,? visit:?\s*(?:" + _GOV_URL + r")?[*\s]*)?"
-    r"(?:\(U\)\s*)?(?:please\s+)?\bvisit\s+(?:[\w.'’-]+\s+){0,3}?classified\s+web\s?site\b"
-    r"[\s:;]*(?:at\b[\s:;]*)?" + _GOV_URL +
-    r"(?:\s+(?:or|you can also) access (?:the|this) site through the State Department[\w'’]* [^.\n/]*[./])?"
-    r"(?:\s+and (?:the )?[\w ]{1,60}? at " + _GOV_URL + r"(?: /)?)?"
-    r"|\bfor more reporting from [\w .'’-]{1,40}?,? visit:?\s*" + _GOV_URL +
-    r")[*\s]*(?P<after>(?:[\w'’-]+(?:\s+[\w'’-]+)?\s*\.?)?)\s*$",
-    re.I,
-)
-
-
-def split_site_notice(text: str) -> tuple[str, str]:
-    """(the text before the post's website notice at its end, the word or two after the notice: the
-    signer, or ""); (text, "") when it ends with no notice."""
-    m = _SITE_NOTICE.search(text)
-    if not m:
-        return text, ""
-    return text[: m.start()].rstrip(" \t\n*"), m.group("after").strip()  # and the rule of stars above it
-
-
 def is_shouting(text: str) -> bool:
     """True for text written in capitals, as most cables before about 2005 are."""
     letters = [c for c in text if c.isalpha()]

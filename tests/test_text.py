@@ -1,6 +1,4 @@
-import pytest
-
-from ingest.text import detokenize, drop_page_furniture, is_shouting, split_site_notice, unwrap
+from ingest.text import detokenize, drop_page_furniture, is_shouting, unwrap
 
 
 def test_detokenize_rejoins_punctuation_and_apostrophes():
@@ -44,28 +42,3 @@ def test_unwrap_drops_a_headings_rules_above_below_and_beside_it():
     assert unwrap("-- the court, imams, and Revolutionary Guards --- \nall must stick with him") == (
         "-- the court, imams, and Revolutionary Guards --- all must stick with him"
     )
-
-
-@pytest.mark.parametrize("text, before, after", [
-    ("(U) CPA Baghdad minimize considered. Visit Embassy Amman's classified website at http://www.state.sgov.gov/p/nea/amman/"
-     " or access the site through the State Department's SIPRNET home page/", "(U) CPA Baghdad minimize considered.", ""),
-    ("End.\n\nVisit Embassy Cairo's Classified Website: http://www.state.sgov.gov/p/nea/cairo\n\nYou can also access this"
-     " site through the State Department's Classified SIPRNET website.", "End.", ""),
-    ("End. Visit Mexico City's Classified Web Site at http://www.state.sgov.gov/p/wha/mexicocity and the North American"
-     " Partnership Blog at http://www.intelink.gov/communities/state/nap /", "End.", ""),
-    ("End.\n\nFor more reporting from Embassy Kuwait, visit: http://www.state.sgov.gov/p/nea/kuwait/?cable s\n\n"
-     "Visit Kuwait's Classified Website: http://www.state.sgov.gov/p/nea/kuwait/\n\nLeBaron", "End.", "LeBaron"),
-    ("End. Visit London's Classified Website: http://www.state.sgov.gov/p/eur/london/index. cfm Tuttle", "End.", "Tuttle"),
-    ("(U) Visit Embassy Kiev's classified website at: www.state.sgov.gov/p/eur/kiev. Herbst", "", "Herbst"),
-    # A name after an address is no piece of it.
-    ("End. Visit Amman's Classified Website at http://www.state.sgov.gov/p/nea/amman Beecroft", "End.", "Beecroft"),
-    # A notice is the paragraph's end; a web site named in the text is the text's.
-    ("Details are on Embassy Rome's Classified web site. ENI said", "Details are on Embassy Rome's Classified web site. ENI said", ""),
-    ("They would revisit the classified website at http://www.state.sgov.gov/p/nea/amman and report.",
-     "They would revisit the classified website at http://www.state.sgov.gov/p/nea/amman and report.", ""),
-    ("For more reporting from the border region, visit the PRT. He did so.",
-     "For more reporting from the border region, visit the PRT. He did so.", ""),
-    ("He paid 10\u2009000 dinars\u2003today. Stars *** stay", "He paid 10\u2009000 dinars\u2003today. Stars *** stay", ""),
-])
-def test_the_posts_website_notice_is_split_from_the_paragraphs_end(text, before, after):
-    assert split_site_notice(text) == (before, after)
