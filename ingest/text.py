@@ -26,9 +26,10 @@ _BULLET = re.compile(r"^(?:-{1,2}|\*|\u2022|\(?[a-zA-Z0-9]{1,2}\)|[A-Z]\.)\s")
 # A heading's rules, as the cables break them: on their own line ("-------", "----- -"), on both sides of
 # its title ("------- Summary -------") or after it ("PALOCCI'S MESSAGE: CREDIT ------------- ------").
 # After a title it takes four marks: "...imams, and Revolutionary Guards ---" ends on a dash of the text.
-_RULE_LINE = re.compile(r"(?m)^[ \t]*(?:[-=_*][ \t]*){3,}$")
-_FRAMED_TITLE = re.compile(r"(?m)^[ \t]*(?:[-=_*][ \t]*){3,}([^-=_*\s].*?)[ \t]+(?:[-=_*][ \t]*){3,}$")
-_TRAILING_RULE = re.compile(r"(?m)(?<=\S)[ \t]+(?:[-=_*][ \t]*){4,}$")
+_RULE_MARK = r"(?:[-=_*][ \t]*)"
+_RULE_LINE = re.compile(rf"(?m)^[ \t]*{_RULE_MARK}{{3,}}$")
+_FRAMED_TITLE = re.compile(rf"(?m)^[ \t]*{_RULE_MARK}{{3,}}([^-=_*\s].*?)[ \t]+{_RULE_MARK}{{3,}}$")
+_TRAILING_RULE = re.compile(rf"(?m)(?<=\S)[ \t]+{_RULE_MARK}{{4,}}$")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
