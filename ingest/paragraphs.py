@@ -17,6 +17,11 @@ _PILCROW_MARK = re.compile(r"(?m)^[ \t]*¶[ \t]*(\d{1,5})[ \t]*\.(?!\d)")
 # Plain numbering as teletype cables print it: "1. (C) Summary", "2.(S/NF) ...", "1 . ( C )".
 _CLASSIFIED_MARK = re.compile(r"(?m)^[ \t]*(\d{1,3})[ \t]*\.[ \t]*(?=\([ \t]*[A-Z]{1,4}(?:[ \t]*/[ \t]*[A-Z]{1,4})?[ \t]*\))")
 _PLAIN_MARK = re.compile(r"(?m)^[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z\"])")
+# The same numbering run into the line before: "...coordinate our response. 4. (S/NF) When we have...",
+# "REASON: 1.4 (b), (d) 1. (C) Summary:", "...291401Z 11. (C) COMMENT:". The site anchored none of these.
+_INLINE_MARK = re.compile(r"(?<=[ \t])(\d{1,3})[ \t]*\.[ \t]*(?=\([ \t]*[A-Z]{1,4}(?:[ \t]*/[ \t]*[A-Z]{1,4})?[ \t]*\))")
+# What may stand before an inline mark on its line: a sentence's or a clause's end, or a page header.
+_BEFORE_INLINE = re.compile(rf"(?:[.!?:;)\"”']|{PAGE_HEADER.pattern})[ \t]+$")
 
 # A number more than this far past the previous paragraph's is text, not a paragraph mark
 # (years, "para 30" references): real cables skip a few numbers, never dozens.
@@ -30,6 +35,7 @@ class _Mark:
     number: int
     explicit: bool  # an anchor or a printed ¶, not a bare "1." at a line start
     classified: bool  # followed by a classification marking such as "(C)"
+    inline: bool = False  # inside a line, after text
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,10 @@ def _candidate_marks(text: str) -> list[_Mark]:
                 continue
             classified = explicit or pattern is _CLASSIFIED_MARK
             marks[m.start()] = _Mark(m.start(), m.end(), int(m.group(1)), explicit, classified)
+    for m in _INLINE_MARK.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if m.start() not in marks and _BEFORE_INLINE.search(text, line_start, m.start()):
+            marks[m.start()] = _Mark(m.start(), m.end(), int(m.group(1)), False, True, inline=True)
     return sorted(marks.values(), key=lambda mark: mark.start)
 
 
@@ -65,7 +75,7 @@ def _select_marks(marks: list[_Mark]) -> list[_Mark]:
             # only where they carry a classification marking or the cable has no other numbering.
             if has_explicit and not mark.classified:
                 continue
-            if n <= last or (not mark.classified and n != last + 1):
+            if n <= last or ((mark.inline or not mark.classified) and n != last + 1):
                 continue
         chosen.append(mark)
         last = n

@@ -59,24 +59,36 @@ def unwrap(text: str) -> str:
     return "\n\n".join(out)
 
 
+# A page's classification, inside a teletype page header or on a line of its own, where a teletype page
+# ends ("...ON BOARD.\nCONFIDENTIAL\nPAGE 03 HARARE 06677 03 OF 03 291401Z").
+_BANNER = r"(?-i:UNCLASSIFIED|CONFIDENTIAL|SECRET|C O N F I D E N T I A L|S E C R E T|U N C L A S S I F I E D)"
+_BANNER_LINE = re.compile(rf"(?m)^[ \t]*{_BANNER}[ \t]*(?:\n|\Z)")
+
+
 def drop_page_furniture(text: str, post: str, serial: str) -> str:
     """Remove the page and section headers a multi-page cable repeats mid-text.
 
     They read "PARIS 00001040  002 OF 003" or "C O N F I D E N T I A L SECTION 02 OF 03 PARIS 001040",
     sometimes in the middle of a sentence ("a strengthened OSCE PARIS 00001616 002 OF 002 monitoring").
     Page headers cut the post's name to ten characters ("KUALA LUMP 00001403 002 OF 003") and some
-    pages print them in mixed case ("Kiev 00001261 002 of 004").
+    pages print them in mixed case ("Kiev 00001261 002 of 004"). Teletype pages add a page number, a
+    time and the page's classification ("CONFIDENTIAL\nPAGE 03 HARARE 06677 03 OF 03 291401Z",
+    "PAGE 02 RUEHFRA2440 C O N F I D E N T I A L PARIS 002440").
     """
     if not post or not serial:
         return text
     names = dict.fromkeys((post, post[:10].rstrip()))
     post_pattern = "|".join(r"\s*".join(re.escape(part) for part in name.split()) for name in names)
-    page = re.compile(rf"[ \t]*\b(?:{post_pattern})\s+0*{serial}\s+\d{{1,3}}(?:\.\d+)?\s+OF\s+\d{{1,3}}\b[ \t]*", re.I)
+    of_pages = r"\s+\d{1,3}(?:\.\d+)?\s+OF\s+\d{1,3}\b"
+    header = (rf"(?:\bPAGE\s+\d{{1,3}}\s+(?:RUEH\w+\s+)?(?:{_BANNER}\s+)?(?:{post_pattern})\s+0*{serial}\b(?:{of_pages})?"
+              rf"|\b(?:{post_pattern})\s+0*{serial}{of_pages})(?:\s+\d{{6}}Z\b)?")
     section = re.compile(
         rf"(?m)^[^\n]*\bSECTION\s+\d+\s+OF\s+\d+\s+(?:{post_pattern})\s+0*{serial}\b[^\n]*$"
     )
     text = section.sub("", text)
-    return page.sub(" ", text)
+    text = _BANNER_LINE.sub("", text)
+    text = re.sub(rf"(?im)^[ \t]*{header}[ \t]*\n", "", text)  # a line of its own: the lines around it join
+    return re.sub(rf"(?i)[ \t]*{header}[ \t]*", " ", text)
 
 
 def is_shouting(text: str) -> bool:

@@ -194,7 +194,8 @@ SUBJECT: MALTA: A SIGNED CABLE
     ("END COMMENT", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nEND COMMENT"),
     ("XXXXXXXXXXXX", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nXXXXXXXXXXXX"),
     ("BT", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nBT"),
-    ("CONFIDENTIAL", "", "(U) He asked for a helicopter from Frontex. End comment.\n\nCONFIDENTIAL"),
+    # The closing classification line is page furniture: neither a signer nor text.
+    ("CONFIDENTIAL", "", "(U) He asked for a helicopter from Frontex. End comment."),
     ("McMullen", "MCMULLEN", "(U) He asked for a helicopter from Frontex. End comment."),
     ("Thompson-Jones.", "THOMPSON-JONES", "(U) He asked for a helicopter from Frontex. End comment."),
 ])

@@ -37,6 +37,33 @@ def test_mixed_plain_and_anchor_numbering():
     assert numbers(text) == [1, 2, 3]
 
 
+def test_a_number_run_into_the_line_before_is_a_paragraph():
+    # 07SANTIAGO983: the site anchored 3 and 5 but not the cable's own 4, printed after 3's last sentence.
+    text = (f"SUBJECT: X\n\n{ANCHOR}3. (S/NF) It helps coordinate our response. 4. (S/NF) When we have"
+            f" intelligence, we should share it.\n\n{ANCHOR}5. (SBU) We must engage.")
+    preamble, paragraphs = split_paragraphs(text)
+    assert [p.number for p in paragraphs] == [3, 4, 5]
+    assert paragraphs[0].text == "(S/NF) It helps coordinate our response."
+    assert paragraphs[1].text.startswith("(S/NF) When we have")
+
+
+def test_a_first_paragraph_run_into_the_header_and_one_after_a_page_header():
+    # 10VATICAN13 opens ¶1 on the "Classified by" line; 00HARARE6677 prints ¶11 after a page header.
+    text = (f"CLASSIFIED BY: Julieta Valls Noyes, DCM. REASON: 1.4 (b), (d) 1. (C) Summary: The Holy See agrees."
+            f"\n{ANCHOR}2. (C) More.\nPAGE 03 HARARE 06677 03 OF 03 291401Z 3. (C) COMMENT: FRANK.")
+    preamble, paragraphs = split_paragraphs(text)
+    assert [p.number for p in paragraphs] == [1, 2, 3]
+    assert preamble.endswith("REASON: 1.4 (b), (d) ")
+    assert paragraphs[0].text == "(C) Summary: The Holy See agrees."
+
+
+def test_a_number_inside_a_line_is_a_paragraph_only_where_it_continues_the_numbering():
+    # 08ROME1406 repeats "1. (C) Summary." inside ¶1; a reference ("see para 3. (C)") follows a word.
+    text = (f"H\n{ANCHOR}1. (C) Summary. 1. (C) Summary. Text; 5. (C) skipped ahead.\n"
+            f"{ANCHOR}2. (C) As in para 3. (C) text.")
+    assert numbers(text) == [1, 2]
+
+
 def test_section_heading_belongs_to_the_next_paragraph():
     text = "H\n\u00b61. One ends here.\n\nCote d'Ivoire\n-------------\n\u00b62. Bigot said so.\n"
     _, paragraphs = split_paragraphs(text)

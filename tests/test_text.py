@@ -24,6 +24,20 @@ def test_page_furniture_is_dropped_even_mid_sentence():
     assert drop_page_furniture("it. Kiev 00001261 002 of 004 He", "KIEV", "1261") == "it. He"
 
 
+def test_teletype_page_headers_go_whole_and_the_sentence_they_cut_joins_again():
+    # 00HARARE6677 ends a page with its classification on a line of its own; 07PARIS2440 routes its pages.
+    harare = "TOOK THIS POINT ON BOARD.\n CONFIDENTIAL\nPAGE 03 HARARE 06677 03 OF 03 291401Z 11. (C) COMMENT"
+    assert drop_page_furniture(harare, "HARARE", "6677") == "TOOK THIS POINT ON BOARD.\n 11. (C) COMMENT"
+    paris = "FRENCH DAS-EQUIVALENT FOR THE \nPAGE 02 RUEHFRA2440 C O N F I D E N T I A L PARIS 002440 \nPERSIAN GULF"
+    assert unwrap(drop_page_furniture(paris, "PARIS", "2440")) == "FRENCH DAS-EQUIVALENT FOR THE PERSIAN GULF"
+    # 07BEIJING1840: a page header on a line of its own inside a sentence no longer breaks it in two.
+    beijing = "rolled off numerous\nBEIJING 00001840 002 OF 004\nZhejiang provincial economic data."
+    assert unwrap(drop_page_furniture(beijing, "BEIJING", "1840")) == "rolled off numerous Zhejiang provincial economic data."
+    # The cable's own classification line is not a page header, and a secret in the text stays.
+    assert drop_page_furniture("C O N F I D E N T I A L PARIS 001616\n", "PARIS", "1616") == "C O N F I D E N T I A L PARIS 001616\n"
+    assert drop_page_furniture("a secret PARIS 00001616 002 OF 002 deal", "PARIS", "1616") == "a secret deal"
+
+
 def test_shouting():
     assert is_shouting("THE AMBASSADOR MET PRESIDENT MUGABE ON TUESDAY")
     assert not is_shouting("The Ambassador met President Mugabe on Tuesday in HARARE")
