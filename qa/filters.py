@@ -95,11 +95,9 @@ class Clauses:
 
 
 def _like_values(keyword: KeywordIndex, column: str, wanted: tuple[str, ...]) -> list[str]:
-    values = []
-    for text in wanted:
-        rows = keyword.db.execute(f"SELECT DISTINCT {column} FROM paragraph WHERE {column} LIKE ?", (f"%{text.strip()}%",))
-        values.extend(r[0] for r in rows if r[0] not in values)
-    return values
+    """The column's stored values that hold any wanted text, in any case ("paris" finds "Embassy Paris")."""
+    stored = keyword.distinct_values(column)
+    return [v for v in stored if any(text.strip().lower() in v.lower() for text in wanted)]
 
 
 def _and(parts: list[dict]) -> dict | None:
@@ -121,7 +119,7 @@ def resolve(filters: Filters, keyword: KeywordIndex) -> Clauses:
             where.append(_and_or([{field_name: {"$contains": key}} for key in keys]))
             # The keyword side also takes paragraphs that write the name where the NER model missed it.
             sql.append(
-                f"(p.rowid IN (SELECT paragraph FROM entity WHERE type = ? AND key IN ({','.join('?' * len(keys))}))"
+                f"(p.rowid IN (SELECT paragraph FROM entity WHERE type = ? AND key COLLATE NOCASE IN ({','.join('?' * len(keys))}))"
                 " OR p.rowid IN (SELECT rowid FROM paragraph_text WHERE paragraph_text MATCH ?))"
             )
             params += [entity.type.value, *keys, " OR ".join('"' + k.replace('"', "") + '"' for k in keys)]

@@ -34,6 +34,16 @@ BEST_CABLE_WEIGHT = 0.75
 # Only rare names steer retrieval: one carried by more than this share of paragraphs (Russia, U.S., EU)
 # says little about which paragraph is meant.
 MAX_NAME_SHARE = 0.005
+# FTS5 ranks a query by counting, for each of its words, every paragraph that holds it: a word held by a
+# hundred thousand paragraphs costs a hundred thousand steps in every ranking that uses it. Over the whole
+# release (2.8 million paragraphs, measured with the corpus copied 750 times) a question of common words
+# took 1 to 3 s on the keyword side alone. A word held by more paragraphs than this is left to the dense
+# ranking while the question has rarer ones: so common a word tells little which paragraph is meant. No
+# word of the 331-cable corpus is that common (the most, "government", is in 743 paragraphs), so its
+# rankings are unchanged.
+FREQUENT_TERM = 10000
+# A question of frequent words only keeps the ones least common in English.
+KEEP_OF_FREQUENT = 2
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’./-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _QUESTION_WORDS = frozenset("what which who whom whose why how when where according did does say said says cable cables".split())
 
@@ -76,10 +86,15 @@ COMMON_WORD_ZIPF = 4.0
 
 
 @lru_cache(maxsize=50000)
-def is_common_word(word: str) -> bool:
+def english_frequency(word: str) -> float:
+    """The word's Zipf frequency in English (wordfreq): 7 for "the", 0 for a word it has never seen."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
+    return zipf_frequency(word, "en")
+
+
+def is_common_word(word: str) -> bool:
+    return english_frequency(word) >= COMMON_WORD_ZIPF
 
 
 def _common_word_as_asked(key: str, words: Sequence[str]) -> bool:
@@ -155,6 +170,13 @@ class Retriever:
     def lexical(self, terms: Sequence[str], sql: str, params: Sequence, limit: int = CANDIDATES) -> list[tuple[str, float]]:
         return self.keyword.search(terms, sql, params, limit)
 
+    def keyword_terms(self, terms: Sequence[str]) -> list[str]:
+        """The terms the keyword rankings look for: those held by at most FREQUENT_TERM paragraphs or, when
+        every term is more frequent, the KEEP_OF_FREQUENT least common in English."""
+        counts = self.keyword.paragraphs_holding(terms, FREQUENT_TERM)
+        rare = [t for t in terms if counts[t] <= FREQUENT_TERM]
+        return rare or sorted(terms, key=english_frequency)[:KEEP_OF_FREQUENT]
+
     def known_names(self, question: str, rare_only: bool = True) -> list[tuple[str, str]]:
         """(type, key) of stored entities the question names; with rare_only, not those too common to tell."""
         words = [w.strip(".,;:?!'’\"()") for w in question.split()]
@@ -180,6 +202,7 @@ class Retriever:
         terms = query_terms(question)
         if context:
             terms += [t for t in query_terms(context) if t not in terms]
+        terms = self.keyword_terms(terms)
         rankings: list[Ranking] = []
         vector = list(self.query_vector(question))
         if "dense" in self.rankings:
@@ -188,7 +211,7 @@ class Retriever:
             rankings.append(("keyword", 1.0, self.lexical(terms, clauses.sql, clauses.params)))
         names = self.known_names(question) if "entity" in self.rankings else []
         if names:
-            clause = "p.rowid IN (SELECT paragraph FROM entity WHERE " + " OR ".join("(type = ? AND key = ?)" for _ in names) + ")"
+            clause = "p.rowid IN (SELECT paragraph FROM entity WHERE " + " OR ".join("(type = ? AND key = ? COLLATE NOCASE)" for _ in names) + ")"
             sql = " AND ".join(part for part in (clauses.sql, clause) if part)
             params = (*clauses.params, *[v for name in names for v in name])
             rankings.append(("entity", ENTITY_WEIGHT, self.lexical(terms, sql, params)))

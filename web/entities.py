@@ -38,17 +38,12 @@ def entity_label(entity_type: str, name: str, paragraphs: int | None = None) -> 
 
 
 def filter_choices(keyword: KeywordIndex) -> FilterChoices:
-    db = keyword.db
-
-    def distinct(sql: str) -> list[str]:
-        return [row[0] for row in db.execute(sql) if row[0]]
-
     return FilterChoices(
         entities=[(entity_label(t, n, c), f"{t}:{n}") for t, n, c in keyword.entity_catalogue(MAX_ENTITY_CHOICES)],
-        cables=sorted(distinct(f"SELECT cable FROM paragraph GROUP BY cable ORDER BY MAX(date) DESC LIMIT {MAX_CABLE_CHOICES}")),
-        origins=distinct("SELECT DISTINCT origin FROM paragraph ORDER BY origin"),
-        classifications=distinct("SELECT DISTINCT classification FROM paragraph ORDER BY classification"),
-        tags=distinct("SELECT DISTINCT tag FROM tag ORDER BY tag"),
+        cables=sorted(keyword.newest_cables(MAX_CABLE_CHOICES)),
+        origins=keyword.distinct_values("origin"),
+        classifications=keyword.distinct_values("classification"),
+        tags=keyword.distinct_values("tag"),
     )
 
 
@@ -60,7 +55,7 @@ def _keys(keyword: KeywordIndex, entity: Entity) -> list[str]:
 def _paragraph_ids(keyword: KeywordIndex, entity: Entity) -> tuple[str, list]:
     """An SQL subquery, with its parameters, for the paragraphs naming the entity."""
     keys = _keys(keyword, entity)
-    return f"SELECT paragraph FROM entity WHERE type = ? AND key IN ({','.join('?' * len(keys))})", [entity.type.value, *keys]
+    return f"SELECT paragraph FROM entity WHERE type = ? AND key COLLATE NOCASE IN ({','.join('?' * len(keys))})", [entity.type.value, *keys]
 
 
 def mentions_over_time(keyword: KeywordIndex, entities: Sequence[Entity]) -> pd.DataFrame:

@@ -1,0 +1,101 @@
+"""python -m qa.bench_scale DIR [QUESTIONS.jsonl] [--copies 750]: the keyword side at the whole release's size.
+
+The whole Cablegate release is 251,287 cables, about 2.8 million paragraphs. Without it, this builds in
+DIR a keyword index holding the stored corpus `copies` times over (750 copies of the 331-cable corpus
+make 2.79 million paragraphs, 6.7 GB; about 15 minutes on 2 cores) and times, per question, what
+retrieval and the page ask of the keyword index: the choice of terms, the BM25 ranking, the question's
+names, the ranking within one cable and an entity filter; then the page's filter lists. Every word's
+posting list is `copies` times its corpus's, so a name one cable holds costs as if the release held it
+in 750 places: an upper bound for rare words, about right for common ones. The dense side (Chroma) is
+not scaled here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from core.keyword import KeywordIndex
+from core.settings import Settings
+from qa.bench import DEFAULT_QUESTIONS
+from qa.eval import question_inputs
+from qa.filters import resolve
+from qa.retrieve import CANDIDATES, Retriever, query_terms
+from web.entities import filter_choices
+
+
+def build(source: Path, target: Path, copies: int) -> KeywordIndex:
+    """A keyword index at target holding source's paragraphs, entities and tags `copies` times (cable ids
+    get "-1", "-2", ... after the first copy)."""
+    index = KeywordIndex(target)
+    db = index.db
+    db.execute("ATTACH ? AS source", (str(source),))
+    size = db.execute("SELECT MAX(rowid) FROM source.paragraph").fetchone()[0]
+    for copy in range(copies):
+        shift, suffix = copy * size, f"-{copy}" if copy else ""
+        with db:
+            db.execute("INSERT INTO paragraph SELECT rowid + ?, replace(record_id, ':', ? || ':'), cable || ?, number, date, origin, "
+                       "classification FROM source.paragraph", (shift, suffix, suffix))
+            db.execute("INSERT INTO paragraph_text(rowid, text, cable) SELECT rowid + ?, text, cable || ? FROM source.paragraph_text",
+                       (shift, suffix))
+            db.execute("INSERT INTO entity SELECT paragraph + ?, type, name, key FROM source.entity", (shift,))
+            db.execute("INSERT INTO tag SELECT paragraph + ?, tag FROM source.tag", (shift,))
+        if copy % 50 == 49:
+            print(f"{copy + 1} copies", flush=True)
+    db.execute("DETACH source")
+    with db:
+        KeywordIndex._count_entities(db)
+    return index
+
+
+def _timed(fn) -> tuple[float, object]:
+    start = time.perf_counter()
+    out = fn()
+    return (time.perf_counter() - start) * 1000, out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m qa.bench_scale", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dir", type=Path, help="where the large index is built, or found from an earlier run")
+    parser.add_argument("questions", type=Path, nargs="?", default=DEFAULT_QUESTIONS)
+    parser.add_argument("--copies", type=int, default=750)
+    args = parser.parse_args(argv)
+    target = args.dir / "keyword.sqlite3"
+    if target.exists():
+        index = KeywordIndex(target)
+    else:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        index = build(Settings.from_env().data_dir / "keyword.sqlite3", target, args.copies)
+    retriever = Retriever(None, index, None)  # its keyword side only
+    print(f"{index.count()} paragraphs")
+    retriever.known_names("Paris")  # loads the word frequencies
+    times: dict[str, list[float]] = {"terms": [], "keyword ranking": [], "names in the question": [], "within one cable": [],
+                                     "entity filter": []}
+    for item in (json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()):
+        question, (_, filters) = item["question"], question_inputs(item)
+        ms, terms = _timed(lambda: retriever.keyword_terms(query_terms(question)))
+        times["terms"].append(ms)
+        ms, hits = _timed(lambda: index.search(terms, "", (), CANDIDATES))
+        times["keyword ranking"].append(ms)
+        times["names in the question"].append(_timed(lambda: retriever.known_names(question))[0])
+        if hits:
+            cable = hits[0][0].split(":")[0]
+            times["within one cable"].append(_timed(lambda: index.search(terms, "p.cable IN (?)", (cable,), CANDIDATES))[0])
+        if filters.entities:
+            clauses = resolve(filters, index)
+            times["entity filter"].append(_timed(lambda: index.search(terms, clauses.sql, clauses.params, CANDIDATES))[0])
+    for name, values in times.items():
+        if values:
+            values.sort()
+            print(f"{name}: n {len(values)}, p50 {statistics.median(values):.1f} ms, p95 {values[int(0.95 * (len(values) - 1))]:.1f} ms, "
+                  f"max {values[-1]:.1f} ms")
+    ms, choices = _timed(lambda: filter_choices(index))
+    print(f"the page's filter lists: {ms:.0f} ms ({len(choices.entities)} entities, {len(choices.cables)} cables, "
+          f"{len(choices.origins)} origins, {len(choices.tags)} tags)")
+
+
+if __name__ == "__main__":
+    main()
