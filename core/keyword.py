@@ -61,13 +61,16 @@ class KeywordIndex:
         self._term_counts: dict[tuple[str, int], int] = {}  # see paragraphs_holding
         with self._connection() as db:
             db.executescript(SCHEMA)
-            if db.execute("SELECT NOT EXISTS (SELECT 1 FROM name_count) AND EXISTS (SELECT 1 FROM entity)").fetchone()[0]:
-                self._count_entities(db)  # an index written before the counts were kept
+        if self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM name_count) AND EXISTS (SELECT 1 FROM entity)").fetchone()[0]:
+            self.recount_entities()  # an index written before the counts were kept
 
-    @staticmethod
-    def _count_entities(db: sqlite3.Connection) -> None:
-        db.execute("INSERT INTO name_count SELECT type, name, COUNT(DISTINCT paragraph) FROM entity GROUP BY type, name")
-        db.execute("INSERT INTO key_count SELECT type, key, COUNT(DISTINCT paragraph) FROM entity GROUP BY type, key")
+    def recount_entities(self) -> None:
+        """Count the paragraphs naming each name and key again from the entity rows."""
+        with self.db as db:
+            for table in ("name_count", "key_count"):
+                db.execute(f"DELETE FROM {table}")
+            db.execute("INSERT INTO name_count SELECT type, name, COUNT(DISTINCT paragraph) FROM entity GROUP BY type, name")
+            db.execute("INSERT INTO key_count SELECT type, key, COUNT(DISTINCT paragraph) FROM entity GROUP BY type, key")
 
     def _connection(self) -> sqlite3.Connection:
         # One connection per thread: the web app answers several users at once.
