@@ -45,10 +45,25 @@ CREATE TABLE IF NOT EXISTS name_count (type TEXT NOT NULL, name TEXT NOT NULL, p
 CREATE INDEX IF NOT EXISTS name_count_paragraphs ON name_count(paragraphs DESC, name);
 CREATE TABLE IF NOT EXISTS key_count (type TEXT NOT NULL, key TEXT NOT NULL, paragraphs INTEGER NOT NULL, PRIMARY KEY (type, key));
 CREATE INDEX IF NOT EXISTS key_count_key ON key_count(key COLLATE NOCASE, type);
+-- Paragraphs per key whatever its type and case, as a question's name is looked up.
+CREATE TABLE IF NOT EXISTS key_total (key TEXT NOT NULL PRIMARY KEY COLLATE NOCASE, paragraphs INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tag (paragraph INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS tag_tag ON tag(tag);
 CREATE INDEX IF NOT EXISTS tag_paragraph ON tag(paragraph);
 """
+
+
+# The counts' schema: an index whose user_version is lower gets them counted again when it is opened.
+COUNTS_VERSION = 1
+_COUNT_TABLES = ("name_count", "key_count", "key_total")
+
+
+def _ascii_lower(text: str) -> str:
+    """Lower case as SQLite's NOCASE compares: ASCII letters only."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 class KeywordIndex:
@@ -61,16 +76,18 @@ class KeywordIndex:
         self._term_counts: dict[tuple[str, int], int] = {}  # see paragraphs_holding
         with self._connection() as db:
             db.executescript(SCHEMA)
-        if self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM name_count) AND EXISTS (SELECT 1 FROM entity)").fetchone()[0]:
-            self.recount_entities()  # an index written before the counts were kept
+        if self.db.execute("PRAGMA user_version").fetchone()[0] < COUNTS_VERSION:
+            self.recount_entities()  # an index written before the counts were kept as they are now
 
     def recount_entities(self) -> None:
         """Count the paragraphs naming each name and key again from the entity rows."""
         with self.db as db:
-            for table in ("name_count", "key_count"):
+            for table in _COUNT_TABLES:
                 db.execute(f"DELETE FROM {table}")
             db.execute("INSERT INTO name_count SELECT type, name, COUNT(DISTINCT paragraph) FROM entity GROUP BY type, name")
             db.execute("INSERT INTO key_count SELECT type, key, COUNT(DISTINCT paragraph) FROM entity GROUP BY type, key")
+            db.execute("INSERT INTO key_total SELECT key, COUNT(DISTINCT paragraph) FROM entity GROUP BY key COLLATE NOCASE")
+            db.execute(f"PRAGMA user_version = {COUNTS_VERSION}")
 
     def _connection(self) -> sqlite3.Connection:
         # One connection per thread: the web app answers several users at once.
@@ -115,7 +132,7 @@ class KeywordIndex:
         self._term_counts.clear()
         count = 0
         with db:
-            for table in ("paragraph_text", "entity", "name_count", "key_count", "tag", "paragraph"):
+            for table in ("paragraph_text", "entity", *_COUNT_TABLES, "tag", "paragraph"):
                 db.execute(f"DELETE FROM {table}")
             for stored in store.iter_paragraphs():
                 self._insert(db, stored.paragraph, date_number(stored.date), stored.origin, stored.classification, stored.tags)
@@ -131,12 +148,16 @@ class KeywordIndex:
     def _count(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]], step: int) -> None:
         """Add step to the counts of one paragraph's (type, name, key) rows."""
         rows = set(rows)
-        for table, pairs in (("name_count", {(t, n) for t, n, _ in rows}), ("key_count", {(t, k) for t, _, k in rows})):
-            column = "name" if table == "name_count" else "key"
-            db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET paragraphs = paragraphs + excluded.paragraphs",
-                           [(*pair, step) for pair in pairs])
+        keys = {_ascii_lower(k): k for _, _, k in rows}.values()  # one per key as NOCASE compares them
+        for table, conflict, values in (("name_count", "type, name", {(t, n) for t, n, _ in rows}),
+                                        ("key_count", "type, key", {(t, k) for t, _, k in rows}),
+                                        ("key_total", "key", {(k,) for k in keys})):
+            marks = ", ".join("?" * (len(conflict.split(",")) + 1))
+            db.executemany(f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT({conflict}) DO UPDATE SET paragraphs = paragraphs + ?",
+                           [(*value, step, step) for value in values])
             if step < 0:
-                db.executemany(f"DELETE FROM {table} WHERE type = ? AND {column} = ? AND paragraphs <= 0", list(pairs))
+                where = " AND ".join(f"{column.strip()} = ?" for column in conflict.split(","))
+                db.executemany(f"DELETE FROM {table} WHERE {where} AND paragraphs <= 0", list(values))
 
     @staticmethod
     def _delete(db: sqlite3.Connection, cable_ids: list[str]) -> None:
@@ -231,12 +252,11 @@ class KeywordIndex:
         return [(r[0], r[1], r[2]) for r in self.db.execute(sql)]
 
     def key_frequencies(self, keys: Iterable[str]) -> dict[str, int]:
-        """Paragraphs naming each key, for judging how telling a name in a question is; a paragraph naming
-        it as two types (a PER and an ORG) counts twice."""
+        """Paragraphs naming each key (any type, any case), for judging how telling a name in a question is."""
         out = {}
         for key in keys:
-            row = self.db.execute("SELECT COALESCE(SUM(paragraphs), 0) FROM key_count WHERE key = ? COLLATE NOCASE", (key,)).fetchone()
-            out[key] = row[0]
+            row = self.db.execute("SELECT paragraphs FROM key_total WHERE key = ?", (key,)).fetchone()
+            out[key] = row[0] if row else 0
         return out
 
     def _by_cable(self, select: str, cable_ids: Iterable[str]) -> dict[str, list[str]]:

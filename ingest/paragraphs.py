@@ -64,11 +64,19 @@ def _candidate_marks(text: str) -> list[_Mark]:
 def _select_marks(marks: list[_Mark]) -> list[_Mark]:
     """Keep the marks that continue the cable's numbering; the rest are text."""
     has_explicit = any(mark.explicit for mark in marks)
+    # Where the cable prints a number again at a line's start or an anchor, a run-in one is text: 09CAPETOWN204
+    # repeats its ¶1 after a page break with "2. (U)" and "3. (U)" run into it, before its real ¶2 and ¶3.
+    printed: dict[int, int] = {}  # number -> where it is last printed so
+    for mark in marks:
+        if not mark.inline and (mark.explicit or mark.classified):
+            printed[mark.number] = mark.start
     chosen: list[_Mark] = []
     last = 0
     for mark in marks:
         n = mark.number
         if n == 0 or n > last + MAX_NUMBER_GAP:
+            continue
+        if mark.inline and printed.get(n, -1) > mark.start:
             continue
         if not mark.explicit:
             # Bare numbers at a line start are often list items inside a paragraph; trust them

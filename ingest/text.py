@@ -63,6 +63,8 @@ def unwrap(text: str) -> str:
 # ends ("...ON BOARD.\nCONFIDENTIAL\nPAGE 03 HARARE 06677 03 OF 03 291401Z").
 _BANNER = r"(?-i:UNCLASSIFIED|CONFIDENTIAL|SECRET|C O N F I D E N T I A L|S E C R E T|U N C L A S S I F I E D)"
 _BANNER_LINE = re.compile(rf"(?m)^[ \t]*{_BANNER}[ \t]*(?:\n|\Z)")
+# ...or at the end of the page's last line: "MINISTERS--ESSENTIALLY, A  CONFIDENTIAL\nPAGE 04 HARARE 06677".
+_BANNER_BEFORE_PAGE = re.compile(rf"(?<=\S)[ \t]+{_BANNER}[ \t]*\n(?=[ \t]*PAGE[ \t]+\d)")
 
 
 def drop_page_furniture(text: str, post: str, serial: str) -> str:
@@ -86,6 +88,7 @@ def drop_page_furniture(text: str, post: str, serial: str) -> str:
         rf"(?m)^[^\n]*\bSECTION\s+\d+\s+OF\s+\d+\s+(?:{post_pattern})\s+0*{serial}\b[^\n]*$"
     )
     text = section.sub("", text)
+    text = _BANNER_BEFORE_PAGE.sub("\n", text)
     text = _BANNER_LINE.sub("", text)
     text = re.sub(rf"(?im)^[ \t]*{header}[ \t]*\n", "", text)  # a line of its own: the lines around it join
     return re.sub(rf"(?i)[ \t]*{header}[ \t]*", " ", text)

@@ -29,6 +29,8 @@ from qa.retrieve import CANDIDATES, Retriever, query_terms
 def build(source: Path, target: Path, copies: int) -> KeywordIndex:
     """A keyword index at target holding source's paragraphs, entities and tags `copies` times (cable ids
     get "-1", "-2", ... after the first copy)."""
+    if not source.exists():  # ATTACH would create it empty
+        raise SystemExit(f"no keyword index at {source}: ingest a corpus first (python -m ingest ...), or set CABLEQA_DATA")
     index = KeywordIndex(target)
     db = index.db
     db.execute("ATTACH ? AS source", (str(source),))

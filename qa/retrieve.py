@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from core.embedding import Embedder
@@ -167,6 +168,26 @@ class Retriever:
             best.setdefault(pid, 1.0 - distance / 2.0)
         return list(best.items())
 
+    def dense_within(self, cables: Sequence[str], vector: list[float], clauses: Clauses, limit: int = CANDIDATES) -> list[tuple[str, float]]:
+        """(paragraph id, cosine similarity) of the given cables' paragraphs within the filters, best first.
+
+        Their vectors are read by id and compared here: Chroma's query with a `where` on the cable reads
+        the whole collection (0.5 s for one cable among 433,000 records, against 2 ms to read its vectors
+        by id). The filters are applied by the keyword index's copy of the same fields.
+        """
+        sql = " AND ".join(part for part in (clauses.sql, f"p.cable IN ({','.join('?' * len(cables))})") if part)
+        allowed = set(self.keyword.filtered_ids(sql, (*clauses.params, *cables)))
+        records = [rid for _, rids in self.store.manifest(list(cables)).values() for rid in rids if _paragraph_id(rid) in allowed]
+        if not records:
+            return []
+        found = self.store.paragraphs.get(ids=records, include=["embeddings"])
+        scores = np.asarray(found["embeddings"], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
+        best: dict[str, float] = {}
+        for rid, score in zip(found["ids"], scores.tolist()):
+            pid = _paragraph_id(rid)
+            best[pid] = max(score, best.get(pid, score))  # a paragraph scores by its best window
+        return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
     def lexical(self, terms: Sequence[str], sql: str, params: Sequence, limit: int = CANDIDATES) -> list[tuple[str, float]]:
         return self.keyword.search(terms, sql, params, limit)
 
@@ -233,11 +254,5 @@ class Retriever:
         """The keyword and dense rankings of the given cables' paragraphs alone."""
         clause = f"p.cable IN ({','.join('?' * len(cables))})"
         sql = " AND ".join(part for part in (clauses.sql, clause) if part)
-        in_cables = replace(clauses, chroma_where=_with_cables(clauses.chroma_where, cables))
         return [(name, weight, self.lexical(terms, sql, (*clauses.params, *cables))),
-                (f"{name}-dense", weight, self.dense(vector, in_cables))]
-
-
-def _with_cables(where: dict | None, cables: Sequence[str]) -> dict:
-    clause = {"cable": {"$in": list(cables)}}
-    return clause if not where else {"$and": [where, clause]}
+                (f"{name}-dense", weight, self.dense_within(cables, vector, clauses))]

@@ -57,6 +57,15 @@ def test_a_first_paragraph_run_into_the_header_and_one_after_a_page_header():
     assert paragraphs[0].text == "(C) Summary: The Holy See agrees."
 
 
+def test_a_run_in_number_the_cable_prints_again_at_a_line_start_is_text():
+    # 09CAPETOWN204 repeats ¶1 after a page break with "2. (U)" and "3. (U)" run into it; its own ¶2 follows.
+    text = f"H\n{ANCHOR}1. (U) They met on Jan. 2. (U) Comment: none.\n{ANCHOR}2. (U) Real two.\n3. (U) Real three."
+    preamble, paragraphs = split_paragraphs(text)
+    assert [p.number for p in paragraphs] == [1, 2, 3]
+    assert paragraphs[0].text == "(U) They met on Jan. 2. (U) Comment: none."
+    assert paragraphs[1].text == "(U) Real two."
+
+
 def test_a_number_inside_a_line_is_a_paragraph_only_where_it_continues_the_numbering():
     # 08ROME1406 repeats "1. (C) Summary." inside ¶1; a reference ("see para 3. (C)") follows a word.
     text = (f"H\n{ANCHOR}1. (C) Summary. 1. (C) Summary. Text; 5. (C) skipped ahead.\n"

@@ -83,6 +83,23 @@ def test_filters_combine(retriever):
         assert "OSCE" in names and "Roland Galharague" in names
 
 
+def test_a_cables_own_dense_ranking_reads_its_vectors_by_id_and_keeps_the_filters(retriever):
+    from dataclasses import replace
+
+    from qa.filters import resolve
+
+    vector = list(retriever.query_vector("OSCE monitors in Georgia"))
+    clauses = resolve(Filters(), retriever.keyword)
+    ours = retriever.dense_within(["08PARIS1616"], vector, clauses)
+    by_chroma = retriever.dense(vector, replace(clauses, chroma_where={"cable": {"$in": ["08PARIS1616"]}}))
+    assert [pid for pid, _ in ours] == [pid for pid, _ in by_chroma] and len(ours) > 3
+    assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(ours, by_chroma))
+    entity = resolve(Filters(entities=(parse_entity("PER:Galharague"),)), retriever.keyword)
+    assert {pid for pid, _ in retriever.dense_within(["08PARIS1616"], vector, entity)} == {
+        h.record_id for h in retriever.retrieve("Galharague", Filters(entities=(parse_entity("PER:Galharague"),)), k=50)}
+    assert retriever.dense_within(["08PARIS1616"], vector, resolve(Filters(date_from="2010-01-01"), retriever.keyword)) == []
+
+
 def test_quotes_answer_cites_a_retrieved_paragraph(retriever):
     result = answer("What did Borg say about the Frontex patrols?", retriever=retriever)
     assert result.citations == (Citation("09VALLETTA123", 3),)

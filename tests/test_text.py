@@ -33,6 +33,8 @@ def test_teletype_page_headers_go_whole_and_the_sentence_they_cut_joins_again():
     # 07BEIJING1840: a page header on a line of its own inside a sentence no longer breaks it in two.
     beijing = "rolled off numerous\nBEIJING 00001840 002 OF 004\nZhejiang provincial economic data."
     assert unwrap(drop_page_furniture(beijing, "BEIJING", "1840")) == "rolled off numerous Zhejiang provincial economic data."
+    ending = "MINISTERS--ESSENTIALLY, A  CONFIDENTIAL\nPAGE 04 HARARE 06677 01 OF 03 291400Z\nCOALITION GOVERNMENT."
+    assert unwrap(drop_page_furniture(ending, "HARARE", "6677")) == "MINISTERS--ESSENTIALLY, A COALITION GOVERNMENT."
     # The cable's own classification line is not a page header, and a secret in the text stays.
     assert drop_page_furniture("C O N F I D E N T I A L PARIS 001616\n", "PARIS", "1616") == "C O N F I D E N T I A L PARIS 001616\n"
     assert drop_page_furniture("a secret PARIS 00001616 002 OF 002 deal", "PARIS", "1616") == "a secret deal"
