@@ -84,20 +84,27 @@ def test_filters_combine(retriever):
 
 
 def test_a_cables_own_dense_ranking_reads_its_vectors_by_id_and_keeps_the_filters(retriever):
-    from dataclasses import replace
-
     from qa.filters import resolve
 
     vector = list(retriever.query_vector("OSCE monitors in Georgia"))
     clauses = resolve(Filters(), retriever.keyword)
     ours = retriever.dense_within(["08PARIS1616"], vector, clauses)
-    by_chroma = retriever.dense(vector, replace(clauses, chroma_where={"cable": {"$in": ["08PARIS1616"]}}))
+    found = retriever.store.paragraphs.query(query_embeddings=[vector], n_results=40, where={"cable": "08PARIS1616"},
+                                             include=["distances"])
+    best = {}
+    for rid, distance in zip(found["ids"][0], found["distances"][0]):
+        best.setdefault(rid.split("#")[0], 1 - distance / 2)  # squared L2 on unit vectors: 2 - 2 cos
+    by_chroma = list(best.items())
     assert [pid for pid, _ in ours] == [pid for pid, _ in by_chroma] and len(ours) > 3
     assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(ours, by_chroma))
     entity = resolve(Filters(entities=(parse_entity("PER:Galharague"),)), retriever.keyword)
     assert {pid for pid, _ in retriever.dense_within(["08PARIS1616"], vector, entity)} == {
         h.record_id for h in retriever.retrieve("Galharague", Filters(entities=(parse_entity("PER:Galharague"),)), k=50)}
     assert retriever.dense_within(["08PARIS1616"], vector, resolve(Filters(date_from="2010-01-01"), retriever.keyword)) == []
+    # A user's filter that leaves few paragraphs is searched by id too, in Chroma's order.
+    kwargs = {"where": entity.chroma_where, **({"where_document": entity.chroma_document} if entity.chroma_document else {})}
+    found = retriever.store.paragraphs.query(query_embeddings=[vector], n_results=40, include=["distances"], **kwargs)
+    assert [pid for pid, _ in retriever.dense(vector, entity)] == list(dict.fromkeys(r.split("#")[0] for r in found["ids"][0]))
 
 
 def test_quotes_answer_cites_a_retrieved_paragraph(retriever):
