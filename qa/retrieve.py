@@ -186,8 +186,7 @@ class Retriever:
 
     def dense_within(self, cables: Sequence[str], vector: list[float], clauses: Clauses, limit: int = CANDIDATES) -> list[tuple[str, float]]:
         """(paragraph id, cosine similarity) of the given cables' paragraphs within the filters, best first."""
-        sql = " AND ".join(part for part in (clauses.sql, f"p.cable IN ({','.join('?' * len(cables))})") if part)
-        return self._nearest_of(self.keyword.filtered_ids(sql, (*clauses.params, *cables)), vector, limit)
+        return self._nearest_of(self.keyword.filtered_ids(*_in_cables(clauses, cables)), vector, limit)
 
     def _nearest_of(self, paragraph_ids: Sequence[str], vector: list[float], limit: int) -> list[tuple[str, float]]:
         """(paragraph id, cosine similarity) of these paragraphs, best first: their vectors (every window's,
@@ -269,7 +268,11 @@ class Retriever:
     def _within(self, cables: Sequence[str], name: str, weight: float, terms: Sequence[str], vector: list[float],
                 clauses: Clauses) -> list[Ranking]:
         """The keyword and dense rankings of the given cables' paragraphs alone."""
-        clause = f"p.cable IN ({','.join('?' * len(cables))})"
-        sql = " AND ".join(part for part in (clauses.sql, clause) if part)
-        return [(name, weight, self.lexical(terms, sql, (*clauses.params, *cables))),
+        return [(name, weight, self.lexical(terms, *_in_cables(clauses, cables))),
                 (f"{name}-dense", weight, self.dense_within(cables, vector, clauses))]
+
+
+def _in_cables(clauses: Clauses, cables: Sequence[str]) -> tuple[str, tuple]:
+    """The filters' SQL and parameters narrowed to the given cables."""
+    sql = " AND ".join(part for part in (clauses.sql, f"p.cable IN ({','.join('?' * len(cables))})") if part)
+    return sql, (*clauses.params, *cables)
