@@ -231,7 +231,24 @@ class KeywordIndex:
         return list(found)
 
     def filtered_ids(self, where: str, params: Sequence, limit: int = 10000) -> list[str]:
-        return [r[0] for r in self.db.execute(f"SELECT p.record_id FROM paragraph p WHERE {where} LIMIT ?", [*params, limit])]
+        return [r[0] for r in self.db.execute(f"SELECT p.record_id FROM paragraph p WHERE {where or '1'} LIMIT ?", [*params, limit])]
+
+    def tagged(self, tag: str, cap: int) -> int:
+        """Paragraphs of cables with this TAG, counted up to cap + 1."""
+        return self.db.execute("SELECT COUNT(*) FROM (SELECT 1 FROM tag WHERE tag = ? LIMIT ?)", (tag, cap + 1)).fetchone()[0]
+
+    def passing(self, record_ids: Sequence[str], where: str, params: Sequence) -> set[str]:
+        """Those of these paragraphs that pass the filter SQL, each looked up by its id: a wide filter
+        (a year holds hundreds of thousands of paragraphs) costs no scan of what it holds."""
+        if not record_ids:
+            return set()
+        ids = list(dict.fromkeys(record_ids))
+        # Found by their ids first, the filter checked on them after: SQLite would otherwise choose whichever index
+        # the filter could use (the classification's reads every secret paragraph, 2.2 s over the whole release),
+        # or pair every given id with every paragraph of a listed TAG (0.5 s on the corpus alone).
+        sql = (f"SELECT p.record_id FROM (SELECT rowid, * FROM paragraph WHERE record_id IN ({','.join('?' * len(ids))}) LIMIT -1) p "
+               f"WHERE {where or '1'}")
+        return {r[0] for r in self.db.execute(sql, [*ids, *params])}
 
     # -- the entity catalogue -------------------------------------------------------------------
 

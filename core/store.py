@@ -19,6 +19,10 @@ from core.models import Cable, Entity, EntityType, Paragraph
 Item = tuple[Cable, str, list[str], list[str], list[dict], list[list[float]]]
 PENDING = "pending"  # a cable whose write began but did not finish; the next ingest redoes it
 ENTITY_FIELDS = {EntityType.PER: "per", EntityType.ORG: "org", EntityType.LOC: "loc", EntityType.MISC: "misc"}
+# How widely Chroma's HNSW graph is searched. At its default of 100, the 40 nearest records of the 147 dev
+# and held-out questions missed 1.1% of the exact 40 (one at rank 11, at cosine 0.705) on 4,331 records;
+# at 400, 0.03%. Querying 433,100 records took 1.2 ms at 100 and 1.3 ms at 400.
+EF_SEARCH = 400
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,11 @@ class Store:
 
     def __init__(self, client, prefix: str):
         self.client = client
-        self.paragraphs = client.get_or_create_collection(f"{prefix}_paragraphs", embedding_function=None)
+        self.paragraphs = client.get_or_create_collection(f"{prefix}_paragraphs", embedding_function=None,
+                                                          configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        # An older store keeps the configuration it was made with; the search width can still be raised.
+        if (self.paragraphs.configuration or {}).get("hnsw", {}).get("ef_search", EF_SEARCH) < EF_SEARCH:
+            self.paragraphs.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
         self.cables = client.get_or_create_collection(f"{prefix}_cables", embedding_function=None)
         self.batch = client.get_max_batch_size() if hasattr(client, "get_max_batch_size") else 1000
 

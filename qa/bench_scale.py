@@ -4,7 +4,10 @@ The whole Cablegate release is 251,287 cables, about 2.8 million paragraphs. Wit
 DIR a keyword index holding the stored corpus `copies` times over (750 copies of the 331-cable corpus
 make 2.79 million paragraphs, 6.7 GB; about 15 minutes on 2 cores) and times, per question, what
 retrieval and the page ask of the keyword index: the choice of terms, the BM25 ranking, the question's
-names, the ranking within one cable and an entity filter; then the page's filter lists. Every word's
+names, the ranking within one cable and an entity filter; then the page's filter lists; then, for the
+widest filter of each kind the index holds (its most common TAG, place, classification and year), what
+the dense side asks of the keyword index (listing up to BY_ID paragraphs; checking 1,000 of the store's
+nearest) and the filtered BM25 ranking. Every word's
 posting list is `copies` times its corpus's, so a name one cable holds costs as if the release held it
 in 750 places: an upper bound for rare words, about right for common ones. The dense side (Chroma) is
 not scaled here.
@@ -22,8 +25,9 @@ from core.keyword import KeywordIndex
 from core.settings import Settings
 from qa.bench import DEFAULT_QUESTIONS
 from qa.eval import question_inputs
-from qa.filters import resolve
-from qa.retrieve import CANDIDATES, Retriever, query_terms
+from qa.filters import Filters, resolve
+from core.models import Entity, EntityType
+from qa.retrieve import BY_ID, CANDIDATES, OVER_FETCH, Retriever, query_terms
 
 
 def build(source: Path, target: Path, copies: int) -> KeywordIndex:
@@ -49,6 +53,24 @@ def build(source: Path, target: Path, copies: int) -> KeywordIndex:
     db.execute("DETACH source")
     index.recount_entities()
     return index
+
+
+def widest_filters(index: KeywordIndex) -> dict[str, Filters]:
+    """The filter of each kind that holds the most paragraphs: a TAG, a place named, a classification, a year."""
+    filters = {}
+    tag = index.db.execute("SELECT tag FROM tag GROUP BY tag ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
+    if tag:
+        filters[f"TAG {tag[0]}"] = Filters(tags=(tag[0],))
+    place = next((name for kind, name, _ in index.entity_catalogue() if kind == EntityType.LOC.value), None)
+    if place:
+        filters[f"LOC {place}"] = Filters(entities=(Entity(EntityType.LOC, place),))
+    classification = index.db.execute("SELECT classification FROM paragraph GROUP BY classification ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
+    if classification and classification[0]:
+        filters[f"classification {classification[0]}"] = Filters(classifications=(classification[0],))
+    year = index.db.execute("SELECT date / 10000 FROM paragraph WHERE date IS NOT NULL GROUP BY date / 10000 ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
+    if year:
+        filters[f"year {year[0]}"] = Filters(date_from=f"{year[0]}-01-01", date_to=f"{year[0]}-12-31")
+    return filters
 
 
 def _timed(fn) -> tuple[float, object]:
@@ -96,6 +118,17 @@ def main(argv: list[str] | None = None) -> None:
     ms, _ = _timed(lambda: (index.entity_catalogue(3000), index.newest_cables(3000),
                             [index.distinct_values(column) for column in ("origin", "classification", "tag")]))
     print(f"the page's filter lists: {ms:.0f} ms")
+    questions = [json.loads(line)["question"] for line in args.questions.read_text().splitlines() if line.strip()]
+    step = max(1, index.count() // OVER_FETCH)
+    nearest = [r[0] for r in index.db.execute("SELECT record_id FROM paragraph WHERE rowid % ? = 0 LIMIT ?", (step, OVER_FETCH))]
+    for name, filters in widest_filters(index).items():
+        clauses = resolve(filters, index)
+        listing, _ = _timed(lambda: index.filtered_ids(clauses.sql, clauses.params, limit=BY_ID + 1))
+        checking, _ = _timed(lambda: index.passing(nearest, clauses.sql, clauses.params))
+        ranking = sorted(_timed(lambda: index.search(retriever.keyword_terms(query_terms(q)), clauses.sql, clauses.params, CANDIDATES))[0]
+                         for q in questions)
+        print(f"{name}: listing up to {BY_ID + 1} paragraphs {listing:.0f} ms, checking {len(nearest)} {checking:.0f} ms, "
+              f"BM25 ranking p50 {statistics.median(ranking):.0f} ms, p95 {ranking[int(0.95 * (len(ranking) - 1))]:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ class Clauses:
 
     chroma_where: dict | None
     chroma_document: dict | None
-    sql: str
+    sql: str  # a condition on the paragraph `p`
     params: tuple = ()
     empty: bool = False  # a filter matched nothing stored: no paragraph can pass
     unknown_entities: tuple[Entity, ...] = field(default=())
@@ -102,6 +102,31 @@ def _like_values(keyword: KeywordIndex, column: str, wanted: tuple[str, ...]) ->
 
 def _and(parts: list[dict]) -> dict | None:
     return None if not parts else parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+# An entity or TAG filter holding more paragraphs than this is checked paragraph by paragraph, through the
+# index on the paragraph; a smaller one is listed first. Written as `p.rowid IN (SELECT ...)`, SQLite lists
+# every paragraph a filter holds before a ranking can start: over the whole release (the corpus copied 750
+# times) TAG PREL took 2 s so, and 0.1 s checked. Checking costs each paragraph a lookup that a short list
+# saves: a rare name's ranking took 40 ms listed, 114 ms checked.
+LIST_CAP = 20000
+_NAMED_HERE = ("EXISTS (SELECT 1 FROM entity INDEXED BY entity_paragraph WHERE entity.paragraph = p.rowid AND entity.type = ? "
+               "AND entity.key COLLATE NOCASE IN ({marks}))")
+# FTS5 answers for one paragraph at a time slowly (a ranking with ORG OSCE took 812 ms so): a name written in the
+# text is always listed, from its posting list.
+_WRITTEN = "p.rowid IN (SELECT rowid FROM paragraph_text WHERE paragraph_text MATCH ?)"
+_TAGGED = "p.rowid IN (SELECT paragraph FROM tag WHERE tag = ?)"
+_TAGGED_HERE = "EXISTS (SELECT 1 FROM tag INDEXED BY tag_paragraph WHERE tag.paragraph = p.rowid AND tag.tag = ?)"
+
+
+def named_paragraphs(entity_type: EntityType, keys: Sequence[str]) -> tuple[str, list]:
+    """An SQL subquery, with its parameters, for the rowids of the paragraphs naming any of these keys as this type."""
+    return f"SELECT paragraph FROM entity WHERE type = ? AND key COLLATE NOCASE IN ({','.join('?' * len(keys))})", [entity_type.value, *keys]
+
+
+def _phrases(words: Sequence[str]) -> str:
+    """An FTS5 query for any of these names, each as a phrase."""
+    return " OR ".join('"' + w.replace('"', "") + '"' for w in words)
 
 
 def resolve(filters: Filters, keyword: KeywordIndex) -> Clauses:
@@ -118,17 +143,18 @@ def resolve(filters: Filters, keyword: KeywordIndex) -> Clauses:
             field_name = ENTITY_FIELDS[entity.type]
             where.append(_and_or([{field_name: {"$contains": key}} for key in keys]))
             # The keyword side also takes paragraphs that write the name where the NER model missed it.
-            sql.append(
-                f"(p.rowid IN (SELECT paragraph FROM entity WHERE type = ? AND key COLLATE NOCASE IN ({','.join('?' * len(keys))}))"
-                " OR p.rowid IN (SELECT rowid FROM paragraph_text WHERE paragraph_text MATCH ?))"
-            )
-            params += [entity.type.value, *keys, " OR ".join('"' + k.replace('"', "") + '"' for k in keys)]
+            if sum(keyword.key_frequencies(keys).values()) <= LIST_CAP:
+                named = f"p.rowid IN ({named_paragraphs(entity.type, keys)[0]})"
+            else:
+                named = _NAMED_HERE.format(marks=",".join("?" * len(keys)))
+            sql.append(f"({named} OR {_WRITTEN})")
+            params += [entity.type.value, *keys, _phrases(keys)]
         else:
             # A name the NER model did not tag ("ZAPAD 2009") still filters: by the words themselves.
             unknown.append(entity)
             documents.append({"$contains": entity.name})
-            sql.append("p.rowid IN (SELECT rowid FROM paragraph_text WHERE paragraph_text MATCH ?)")
-            params.append('"' + entity.name.replace('"', "") + '"')
+            sql.append(_WRITTEN)
+            params.append(_phrases([entity.name]))
     if filters.cables:
         cables = [c.strip().upper() for c in filters.cables]
         where.append({"cable": {"$in": cables}})
@@ -151,7 +177,7 @@ def resolve(filters: Filters, keyword: KeywordIndex) -> Clauses:
         params.append(date_number(filters.date_to))
     for tag in filters.tags:
         where.append({"tags": {"$contains": tag.strip().upper()}})
-        sql.append("p.rowid IN (SELECT paragraph FROM tag WHERE tag = ?)")
+        sql.append(_TAGGED if keyword.tagged(tag.strip().upper(), LIST_CAP) <= LIST_CAP else _TAGGED_HERE)
         params.append(tag.strip().upper())
     return Clauses(_and(where), _and(documents), " AND ".join(sql), tuple(params), empty, tuple(unknown))
 

@@ -107,6 +107,49 @@ def test_a_cables_own_dense_ranking_reads_its_vectors_by_id_and_keeps_the_filter
     assert [pid for pid, _ in retriever.dense(vector, entity)] == list(dict.fromkeys(r.split("#")[0] for r in found["ids"][0]))
 
 
+def test_a_wide_filter_keeps_the_nearest_paragraphs_that_pass_it_in_chroma_s_order(retriever, monkeypatch):
+    """Past BY_ID paragraphs a filter is applied to the store's nearest records; when too few of them pass,
+    Chroma's `where` decides. Either way the order is the filtered search's own."""
+    import qa.retrieve
+    from qa.filters import resolve
+
+    vector = list(retriever.query_vector("OSCE monitors in Georgia"))
+    clauses = resolve(Filters(date_from="2008-01-01", date_to="2008-12-31"), retriever.keyword)
+    found = retriever.store.paragraphs.query(query_embeddings=[vector], n_results=5, where=clauses.chroma_where, include=["distances"])
+    by_chroma = list(dict.fromkeys(r.split("#")[0] for r in found["ids"][0]))
+    calls = []
+    query = retriever.store.paragraphs.query
+    monkeypatch.setattr(retriever.store.paragraphs, "query", lambda **kw: calls.append(kw.get("where")) or query(**kw))
+    monkeypatch.setattr(qa.retrieve, "BY_ID", 0)
+    assert [pid for pid, _ in retriever.dense(vector, clauses, limit=5)] == by_chroma
+    assert calls == [None]  # the nearest records were enough: no `where`
+    calls.clear()
+    monkeypatch.setattr(qa.retrieve, "OVER_FETCH", 1)  # too few pass: Chroma's where decides
+    assert [pid for pid, _ in retriever.dense(vector, clauses, limit=5)] == by_chroma
+    assert calls == [None, clauses.chroma_where]
+    in_2008 = {pid for pid in retriever.keyword.filtered_ids(clauses.sql, clauses.params)}
+    every = retriever.keyword.filtered_ids("1", ())
+    assert retriever.keyword.passing(every, clauses.sql, clauses.params) == in_2008 and 0 < len(in_2008) < len(every)
+
+
+def test_a_filter_checked_paragraph_by_paragraph_holds_what_it_holds_listed(retriever, monkeypatch):
+    """Past LIST_CAP paragraphs an entity or TAG filter is written as a check on each paragraph, not a list."""
+    import qa.filters
+    from qa.filters import resolve
+
+    keyword = retriever.keyword
+    for filters in (Filters(entities=(parse_entity("PER:Galharague"),)), Filters(tags=("MT",)),
+                    Filters(entities=(parse_entity("ORG:OSCE"),), tags=("GG",)), Filters(tags=("MT",), date_from="2009-01-01")):
+        listed = resolve(filters, keyword)
+        monkeypatch.setattr(qa.filters, "LIST_CAP", 0)
+        checked = resolve(filters, keyword)
+        monkeypatch.undo()
+        assert listed.sql != checked.sql and "EXISTS" in checked.sql and "EXISTS" not in listed.sql
+        assert sorted(keyword.filtered_ids(listed.sql, listed.params)) == sorted(keyword.filtered_ids(checked.sql, checked.params)) != []
+        terms = query_terms("Russia monitors migration Frontex")
+        assert keyword.search(terms, listed.sql, listed.params) == keyword.search(terms, checked.sql, checked.params)
+
+
 def test_quotes_answer_cites_a_retrieved_paragraph(retriever):
     result = answer("What did Borg say about the Frontex patrols?", retriever=retriever)
     assert result.citations == (Citation("09VALLETTA123", 3),)

@@ -59,6 +59,16 @@ def test_manifest_tracks_hash_and_record_ids_and_rewrite_drops_old_records(store
     assert store.get(["08X1:1"])[0].paragraph.text == "new text"
 
 
+def test_the_store_searches_its_graph_widely_and_widens_an_older_store(store_settings):
+    from core.store import EF_SEARCH, Store
+
+    store = store_settings.open_store()
+    assert store.paragraphs.configuration["hnsw"]["ef_search"] == EF_SEARCH > 100
+    store.paragraphs.modify(configuration={"hnsw": {"ef_search": 100}})  # as Chroma's default made it
+    reopened = Store(store.client, store_settings.collection)
+    assert reopened.paragraphs.configuration["hnsw"]["ef_search"] == EF_SEARCH
+
+
 def test_getting_no_ids_gets_no_paragraphs(store_settings):
     # A filter that leaves nothing to retrieve asks for no ids; Chroma itself refuses an empty list.
     assert store_settings.open_store().get([]) == []

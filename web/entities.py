@@ -10,6 +10,7 @@ import pandas as pd
 
 from core.keyword import KeywordIndex
 from core.models import Entity
+from qa.filters import named_paragraphs
 
 # The multi-select lists the most named entities; any other one can still be typed as TYPE:name.
 MAX_ENTITY_CHOICES = 3000
@@ -54,8 +55,7 @@ def _keys(keyword: KeywordIndex, entity: Entity) -> list[str]:
 
 def _paragraph_ids(keyword: KeywordIndex, entity: Entity) -> tuple[str, list]:
     """An SQL subquery, with its parameters, for the paragraphs naming the entity."""
-    keys = _keys(keyword, entity)
-    return f"SELECT paragraph FROM entity WHERE type = ? AND key COLLATE NOCASE IN ({','.join('?' * len(keys))})", [entity.type.value, *keys]
+    return named_paragraphs(entity.type, _keys(keyword, entity))
 
 
 def mentions_over_time(keyword: KeywordIndex, entities: Sequence[Entity]) -> pd.DataFrame:
