@@ -7,6 +7,7 @@ Python objects. It also serves the entity catalogue (names, types, paragraph cou
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -233,6 +234,12 @@ class KeywordIndex:
     def filtered_ids(self, where: str, params: Sequence, limit: int = 10000) -> list[str]:
         return [r[0] for r in self.db.execute(f"SELECT p.record_id FROM paragraph p WHERE {where or '1'} LIMIT ?", [*params, limit])]
 
+    def named(self, entity_type: EntityType, keys: Sequence[str]) -> int:
+        """Paragraphs naming these stored keys as this type (a paragraph naming two of them counts twice)."""
+        marks = ",".join("?" * len(keys))
+        row = self.db.execute(f"SELECT SUM(paragraphs) FROM key_count WHERE type = ? AND key IN ({marks})", (entity_type.value, *keys)).fetchone()
+        return row[0] or 0
+
     def tagged(self, tag: str, cap: int) -> int:
         """Paragraphs of cables with this TAG, counted up to cap + 1."""
         return self.db.execute("SELECT COUNT(*) FROM (SELECT 1 FROM tag WHERE tag = ? LIMIT ?)", (tag, cap + 1)).fetchone()[0]
@@ -242,13 +249,13 @@ class KeywordIndex:
         (a year holds hundreds of thousands of paragraphs) costs no scan of what it holds."""
         if not record_ids:
             return set()
-        ids = list(dict.fromkeys(record_ids))
         # Found by their ids first, the filter checked on them after: SQLite would otherwise choose whichever index
         # the filter could use (the classification's reads every secret paragraph, 2.2 s over the whole release),
         # or pair every given id with every paragraph of a listed TAG (0.5 s on the corpus alone).
-        sql = (f"SELECT p.record_id FROM (SELECT rowid, * FROM paragraph WHERE record_id IN ({','.join('?' * len(ids))}) LIMIT -1) p "
+        # The ids go as one JSON parameter: an older SQLite takes at most 999.
+        sql = (f"SELECT p.record_id FROM (SELECT * FROM paragraph WHERE record_id IN (SELECT value FROM json_each(?)) LIMIT -1) p "
                f"WHERE {where or '1'}")
-        return {r[0] for r in self.db.execute(sql, [*ids, *params])}
+        return {r[0] for r in self.db.execute(sql, [json.dumps(list(record_ids)), *params])}
 
     # -- the entity catalogue -------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ remove every record of a changed cable.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -23,6 +24,7 @@ ENTITY_FIELDS = {EntityType.PER: "per", EntityType.ORG: "org", EntityType.LOC: "
 # and held-out questions missed 1.1% of the exact 40 (one at rank 11, at cosine 0.705) on 4,331 records;
 # at 400, 0.03%. Querying 433,100 records took 1.2 ms at 100 and 1.3 ms at 400.
 EF_SEARCH = 400
+log = logging.getLogger("cableqa.store")
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,14 @@ class Store:
         self.client = client
         self.paragraphs = client.get_or_create_collection(f"{prefix}_paragraphs", embedding_function=None,
                                                           configuration={"hnsw": {"ef_search": EF_SEARCH}})
-        # An older store keeps the configuration it was made with; the search width can still be raised.
-        if (self.paragraphs.configuration or {}).get("hnsw", {}).get("ef_search", EF_SEARCH) < EF_SEARCH:
-            self.paragraphs.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        # An older store keeps the configuration it was made with; the search width can still be raised. A store
+        # that refuses (read-only, another index kind) is still read, at its own width.
+        hnsw = (self.paragraphs.configuration or {}).get("hnsw") or {}
+        if hnsw.get("ef_search", EF_SEARCH) < EF_SEARCH:
+            try:
+                self.paragraphs.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+            except Exception as exc:  # chromadb raises many types
+                log.warning("could not widen the store's search to ef_search %d (%s); searching at %s", EF_SEARCH, exc, hnsw["ef_search"])
         self.cables = client.get_or_create_collection(f"{prefix}_cables", embedding_function=None)
         self.batch = client.get_max_batch_size() if hasattr(client, "get_max_batch_size") else 1000
 

@@ -6,8 +6,8 @@ make 2.79 million paragraphs, 6.7 GB; about 15 minutes on 2 cores) and times, pe
 retrieval and the page ask of the keyword index: the choice of terms, the BM25 ranking, the question's
 names, the ranking within one cable and an entity filter; then the page's filter lists; then, for the
 widest filter of each kind the index holds (its most common TAG, place, classification and year), what
-the dense side asks of the keyword index (listing up to BY_ID paragraphs; checking 1,000 of the store's
-nearest) and the filtered BM25 ranking. Every word's
+the dense side asks of the keyword index (listing up to BY_ID paragraphs; checking 1,000 paragraphs spread
+over the index, as it checks the store's nearest) and the filtered BM25 ranking. Every word's
 posting list is `copies` times its corpus's, so a name one cable holds costs as if the release held it
 in 750 places: an upper bound for rare words, about right for common ones. The dense side (Chroma) is
 not scaled here.
@@ -22,11 +22,11 @@ import time
 from pathlib import Path
 
 from core.keyword import KeywordIndex
+from core.models import Entity, EntityType
 from core.settings import Settings
 from qa.bench import DEFAULT_QUESTIONS
 from qa.eval import question_inputs
 from qa.filters import Filters, resolve
-from core.models import Entity, EntityType
 from qa.retrieve import BY_ID, CANDIDATES, OVER_FETCH, Retriever, query_terms
 
 

@@ -143,7 +143,7 @@ def resolve(filters: Filters, keyword: KeywordIndex) -> Clauses:
             field_name = ENTITY_FIELDS[entity.type]
             where.append(_and_or([{field_name: {"$contains": key}} for key in keys]))
             # The keyword side also takes paragraphs that write the name where the NER model missed it.
-            if sum(keyword.key_frequencies(keys).values()) <= LIST_CAP:
+            if keyword.named(entity.type, keys) <= LIST_CAP:
                 named = f"p.rowid IN ({named_paragraphs(entity.type, keys)[0]})"
             else:
                 named = _NAMED_HERE.format(marks=",".join("?" * len(keys)))

@@ -174,19 +174,19 @@ class Retriever:
         Only a wide filter that few of the nearest records pass falls to Chroma's `where`.
         """
         if not (clauses.chroma_where or clauses.chroma_document):
-            return self._query(vector, limit)
+            return self._query(vector, limit)[0]
         allowed = self.keyword.filtered_ids(clauses.sql, clauses.params, limit=BY_ID + 1)
         if len(allowed) <= BY_ID:
             return self._nearest_of(allowed, vector, limit)
-        nearest = self._query(vector, OVER_FETCH)
+        nearest, records = self._query(vector, OVER_FETCH)
         passing = self.keyword.passing([pid for pid, _ in nearest], clauses.sql, clauses.params)
         kept = [(pid, score) for pid, score in nearest if pid in passing]
-        if len(kept) >= limit:
+        if len(kept) >= limit or records < OVER_FETCH:  # enough, or every record of the store was read
             return kept[:limit]
-        return self._query(vector, limit, where=clauses.chroma_where, where_document=clauses.chroma_document)
+        return self._query(vector, limit, where=clauses.chroma_where, where_document=clauses.chroma_document)[0]
 
-    def _query(self, vector: list[float], limit: int, **filters) -> list[tuple[str, float]]:
-        """Chroma's nearest records, as (paragraph id, cosine similarity) best first."""
+    def _query(self, vector: list[float], limit: int, **filters) -> tuple[list[tuple[str, float]], int]:
+        """Chroma's nearest records as (paragraph id, cosine similarity) best first, and how many records came."""
         kwargs = {"query_embeddings": [vector], "n_results": limit, "include": ["distances"]}
         kwargs.update({key: value for key, value in filters.items() if value})
         found = self.store.paragraphs.query(**kwargs)
@@ -194,7 +194,7 @@ class Retriever:
         for rid, distance in zip(found["ids"][0], found["distances"][0]):
             # Chroma's default space is squared L2; on unit vectors that is 2 - 2 cos.
             best.setdefault(_paragraph_id(rid), 1.0 - distance / 2.0)  # a paragraph scores by its best window
-        return list(best.items())
+        return list(best.items()), len(found["ids"][0])
 
     def dense_within(self, cables: Sequence[str], vector: list[float], clauses: Clauses, limit: int = CANDIDATES) -> list[tuple[str, float]]:
         """(paragraph id, cosine similarity) of the given cables' paragraphs within the filters, best first."""

@@ -127,6 +127,12 @@ def test_a_wide_filter_keeps_the_nearest_paragraphs_that_pass_it_in_chroma_s_ord
     monkeypatch.setattr(qa.retrieve, "OVER_FETCH", 1)  # too few pass: Chroma's where decides
     assert [pid for pid, _ in retriever.dense(vector, clauses, limit=5)] == by_chroma
     assert calls == [None, clauses.chroma_where]
+    # A store smaller than OVER_FETCH is read whole: what passes is all there is, `where` or not.
+    monkeypatch.setattr(qa.retrieve, "OVER_FETCH", 10**6)
+    calls.clear()
+    entity = resolve(Filters(entities=(parse_entity("PER:Galharague"),)), retriever.keyword)
+    assert {pid for pid, _ in retriever.dense(vector, entity)} == set(retriever.keyword.filtered_ids(entity.sql, entity.params))
+    assert calls == [None]
     in_2008 = {pid for pid in retriever.keyword.filtered_ids(clauses.sql, clauses.params)}
     every = retriever.keyword.filtered_ids("1", ())
     assert retriever.keyword.passing(every, clauses.sql, clauses.params) == in_2008 and 0 < len(in_2008) < len(every)
@@ -145,7 +151,10 @@ def test_a_filter_checked_paragraph_by_paragraph_holds_what_it_holds_listed(retr
         checked = resolve(filters, keyword)
         monkeypatch.undo()
         assert listed.sql != checked.sql and "EXISTS" in checked.sql and "EXISTS" not in listed.sql
-        assert sorted(keyword.filtered_ids(listed.sql, listed.params)) == sorted(keyword.filtered_ids(checked.sql, checked.params)) != []
+        held = sorted(keyword.filtered_ids(listed.sql, listed.params))
+        assert held == sorted(keyword.filtered_ids(checked.sql, checked.params)) != []
+        every = keyword.filtered_ids("", ())
+        assert sorted(keyword.passing(every, listed.sql, listed.params)) == sorted(keyword.passing(every, checked.sql, checked.params)) == held
         terms = query_terms("Russia monitors migration Frontex")
         assert keyword.search(terms, listed.sql, listed.params) == keyword.search(terms, checked.sql, checked.params)
 

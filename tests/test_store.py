@@ -69,6 +69,22 @@ def test_the_store_searches_its_graph_widely_and_widens_an_older_store(store_set
     assert reopened.paragraphs.configuration["hnsw"]["ef_search"] == EF_SEARCH
 
 
+def test_a_store_that_refuses_to_widen_its_search_is_still_opened(caplog):
+    from types import SimpleNamespace
+
+    from core.store import Store
+
+    def refuse(**_):
+        raise PermissionError("read-only")
+
+    collection = SimpleNamespace(configuration={"hnsw": {"ef_search": 100}}, modify=refuse)
+    client = SimpleNamespace(get_or_create_collection=lambda *a, **k: collection)
+    assert Store(client, "cables").paragraphs is collection
+    assert "could not widen" in caplog.text and "read-only" in caplog.text
+    spann = SimpleNamespace(configuration={"hnsw": None, "spann": {}}, modify=refuse)  # another index kind
+    assert Store(SimpleNamespace(get_or_create_collection=lambda *a, **k: spann), "cables").paragraphs is spann
+
+
 def test_getting_no_ids_gets_no_paragraphs(store_settings):
     # A filter that leaves nothing to retrieve asks for no ids; Chroma itself refuses an empty list.
     assert store_settings.open_store().get([]) == []
