@@ -124,9 +124,16 @@ def test_a_wide_filter_keeps_the_nearest_paragraphs_that_pass_it_in_chroma_s_ord
     assert [pid for pid, _ in retriever.dense(vector, clauses, limit=5)] == by_chroma
     assert calls == [None]  # the nearest records were enough: no `where`
     calls.clear()
-    monkeypatch.setattr(qa.retrieve, "OVER_FETCH", 1)  # too few pass: Chroma's where decides
+    monkeypatch.setattr(qa.retrieve, "OVER_FETCH", 1)  # too few pass, and no more may be read: Chroma's where decides
+    monkeypatch.setattr(qa.retrieve, "OVER_FETCH_MOST", 1)
     assert [pid for pid, _ in retriever.dense(vector, clauses, limit=5)] == by_chroma
     assert calls == [None, clauses.chroma_where]
+    # Too few pass, but some: the share that did says how many records to read once more.
+    monkeypatch.setattr(qa.retrieve, "OVER_FETCH", 4)
+    monkeypatch.setattr(qa.retrieve, "OVER_FETCH_MOST", 10**6)
+    calls.clear()
+    assert [pid for pid, _ in retriever.dense(vector, clauses, limit=5)] == by_chroma
+    assert calls == [None, None]
     # A store smaller than OVER_FETCH is read whole: what passes is all there is, `where` or not.
     monkeypatch.setattr(qa.retrieve, "OVER_FETCH", 10**6)
     calls.clear()
