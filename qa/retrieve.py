@@ -39,10 +39,10 @@ BEST_CABLE_WEIGHT = 0.75
 BY_ID = 1000
 # A wider filter is first tried on the nearest paragraphs of the whole store: this many records (10 ms on
 # 433,100 records, where a year's `where` takes 1.8 s), kept if they pass. When at least the number asked
-# for pass, they are the filter's nearest, as nearly as Chroma's graph search finds any (against an exact search
-# for 2009's paragraphs, the 147 dev and held-out questions kept 99.98% of their 40 and every top 5). When fewer pass, the share that did says how many records
-# would hold enough: up to OVER_FETCH_MOST (72 ms at that size) are read once more, and past that Chroma's
-# `where` decides.
+# for pass, they are the filter's nearest, as nearly as Chroma's graph search finds any (against an exact
+# search for 2009's paragraphs, the 147 dev and held-out questions kept 99.98% of their 40 and every top
+# 5). When fewer pass, the share that did says how many records would hold enough: up to OVER_FETCH_MOST
+# (72 ms at that size) are read once more, and past that Chroma's `where` decides.
 OVER_FETCH = 1000
 OVER_FETCH_MOST = 10000
 # Only rare names steer retrieval: one carried by more than this share of paragraphs (Russia, U.S., EU)
