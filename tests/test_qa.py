@@ -124,8 +124,12 @@ def test_a_wide_filter_keeps_the_nearest_paragraphs_that_pass_it_in_chroma_s_ord
     assert [pid for pid, _ in retriever.dense(vector, clauses, limit=5)] == by_chroma
     assert calls == [None]  # the nearest records were enough: no `where`
     calls.clear()
-    monkeypatch.setattr(qa.retrieve, "OVER_FETCH", 1)  # too few pass, and no more may be read: Chroma's where decides
+    monkeypatch.setattr(qa.retrieve, "OVER_FETCH", 1)  # too few pass, and no more may be read: the filter is read by id
     monkeypatch.setattr(qa.retrieve, "OVER_FETCH_MOST", 1)
+    assert [pid for pid, _ in retriever.dense(vector, clauses, limit=5)] == by_chroma
+    assert calls == [None]
+    calls.clear()
+    monkeypatch.setattr(qa.retrieve, "BY_ID_MOST", 0)  # or, when it holds more than BY_ID_MOST, by Chroma's where
     assert [pid for pid, _ in retriever.dense(vector, clauses, limit=5)] == by_chroma
     assert calls == [None, clauses.chroma_where]
     # Too few pass, but some: the share that did says how many records to read once more.
