@@ -19,9 +19,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from core.embedding import Embedder
 from core.keyword import KeywordIndex
+from core.models import EntityType
 from core.store import Store, StoredParagraph
 from qa.citations import Citation
-from qa.filters import Clauses, Filters, cable_ids_in, resolve
+from qa.filters import Clauses, Filters, cable_ids_in, named_paragraphs, resolve
 
 CANDIDATES = 40
 # Extra rankings are worth less than the two main ones: they re-rank, they do not decide.
@@ -277,9 +278,13 @@ class Retriever:
             rankings.append(("keyword", 1.0, self.lexical(terms, clauses.sql, clauses.params)))
         names = self.known_names(question) if "entity" in self.rankings else []
         if names:
-            clause = "p.rowid IN (SELECT paragraph FROM entity WHERE " + " OR ".join("(type = ? AND key = ? COLLATE NOCASE)" for _ in names) + ")"
+            by_type: dict[str, list[str]] = {}
+            for entity_type, key in names:
+                by_type.setdefault(entity_type, []).append(key)
+            subqueries = [named_paragraphs(EntityType(t), keys) for t, keys in by_type.items()]
+            clause = "(" + " OR ".join(f"p.rowid IN ({sub})" for sub, _ in subqueries) + ")"
             sql = " AND ".join(part for part in (clauses.sql, clause) if part)
-            params = (*clauses.params, *[v for name in names for v in name])
+            params = (*clauses.params, *[v for _, sub_params in subqueries for v in sub_params])
             rankings.append(("entity", ENTITY_WEIGHT, self.lexical(terms, sql, params)))
         cables = list(dict.fromkeys([*cable_ids_in(question), *prefer_cables]))
         if cables and "conversation" in self.rankings:
