@@ -17,8 +17,8 @@ from qa.citations import (CITED_CLAIM, REFUSAL, Citation, check_citations, fill_
 from qa.filters import Filters
 from qa.grounding import ECHO_MAX, FORCE_BELOW, ground, refusal_odds
 from qa.prompt import answer_messages, rewrite_messages
-from qa.quotes import (SentenceScorer, capitalised_words, coverage, holds_all, names_and_numbers, novelty, quote_answer,
-                       split_sentences, text_stems)
+from qa.quotes import (SentenceScorer, asks_figure, capitalised_words, coverage, holds_all, names_and_numbers, novelty,
+                       quote_answer, split_sentences, stated_figures, text_stems)
 from qa.retrieve import Hit, Retriever, query_terms
 
 # The least share of the question's weighted terms the best paragraph must contain for an answer to be
@@ -30,6 +30,7 @@ MIN_COVERAGE = 0.35
 # into refusals; it costs a second generation only when the first found nothing.
 PROMPT_PARAGRAPHS = 3
 UNSUPPORTED_NOTICE = "The chat model's answers did not hold up against the paragraphs they cited."
+FIGURE_NOTICE = "The question asks for a figure, and the paragraph that comes closest states none."
 UNSURE_NOTICE = "The model was unsure the paragraphs answer this; read the cited paragraph before relying on it."
 # A rewrite replaces the follow-up's pronouns and vague words and keeps what it asks. One that holds less
 # than this share of the follow-up's weighted words and adds little (under REWRITE_KEEPS of its own words)
@@ -182,6 +183,13 @@ def stream_answer(
             yield Answer(timings=timings, prompt_tokens=max(prompt_tokens, default=None), **base, **result)
             return
         base["mode"] = "quotes"
+    if asks_figure(search_for) and not stated_figures(hits[0].stored.paragraph.text, search_for):
+        # A quote of it would cite a paragraph that cannot hold the answer.
+        timings["total"] = time.perf_counter() - start
+        notice = f"{notice}\n\n{FIGURE_NOTICE}" if notice else FIGURE_NOTICE
+        yield Delta(f"{notice}\n\n{REFUSAL}")
+        yield Answer(text=REFUSAL, abstained=True, notice=notice, timings=timings, **base)
+        return
     text, citations = quote_answer(scorer, hits)
     timings["total"] = time.perf_counter() - start
     if notice:

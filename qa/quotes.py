@@ -167,6 +167,45 @@ def novelty(claim: str, question: str) -> float:
     return sum(term_weight(t) for t in unasked(terms, question)) / total if total else 0.0
 
 
+# A question that asks for a figure: "how many", "how much", "what price/rate/share ...".
+_ASKS_FIGURE = re.compile(r"\b(?:how (?:many|much)|by how much|at what (?:total )?cost"
+                          r"|what (?:total |exact |approximate )?"
+                          r"(?:price|rate|value|amount|share|percentage|proportion|sum|cost|total|number|figure)s?)\b",
+                          re.IGNORECASE)
+_FIGURE_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
+                 "sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion billions "
+                 "trillion dozen dozens half third quarter percent").split()
+# Digits not inside a word ("F-35", "UNSCR1701" are names), or a figure's word; "$" and "%" stand alone.
+_FIGURE = re.compile(rf"(?<![\w/-])\d[\d,.]*(?![\w/])|\b(?:{'|'.join(_FIGURE_WORDS)})\b|[$%€£]",
+                     re.IGNORECASE)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTHS = frozenset("january february march april may june july august september october november december "
+                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def asks_figure(question: str) -> bool:
+    """Whether the question asks for a figure: a count, an amount, a rate, a price."""
+    return _ASKS_FIGURE.search(question) is not None
+
+
+def stated_figures(text: str, question: str = "") -> list[str]:
+    """The figures the text states that the question does not: its numbers and number words, less years
+    and days of a month ("August 13", "13 August"), which date something rather than count it."""
+    asked = {m.group(0).lower().rstrip(",.") for m in _FIGURE.finditer(question)}
+    found = []
+    for m in _FIGURE.finditer(text):
+        figure = m.group(0).rstrip(",.")
+        if figure.lower() in asked or _YEAR.fullmatch(figure):
+            continue
+        if figure.isdigit() and int(figure) <= 31:
+            before = text[max(0, m.start() - 12):m.start()].lower().split()[-1:]
+            after = text[m.end():m.end() + 12].lower().split()[:1]
+            if any(w.strip(".,;:") in _MONTHS for w in before + after):
+                continue
+        found.append(figure)
+    return found
+
+
 class SentenceScorer:
     """Ranks a paragraph's sentences against one question.
 
@@ -180,6 +219,7 @@ class SentenceScorer:
 
     def __init__(self, question: str, embedder: Embedder | None = None, question_vector: Sequence[float] | None = None):
         """question_vector: the question's embedding when the caller has it already."""
+        self.question = question
         self.terms = query_terms(question)
         self.embedder = embedder
         if embedder is not None and question_vector is None:
@@ -221,7 +261,13 @@ def quote_answer(scorer: SentenceScorer, hits: Sequence[Hit], max_sentences: int
     ranked = scorer.rank(paragraph.text)
     if not ranked:
         return "", []
-    chosen = sorted((position, sentence) for _, position, sentence in ranked[:max_sentences])
+    chosen = [(position, sentence) for _, position, sentence in ranked[:max_sentences]]
+    if asks_figure(scorer.question) and not any(stated_figures(s, scorer.question) for _, s in chosen):
+        # The question asks for a figure: show the best sentence that states one.
+        with_figure = next(((p, s) for _, p, s in ranked[max_sentences:] if stated_figures(s, scorer.question)), None)
+        if with_figure:
+            chosen[-1] = with_figure
+    chosen.sort()
     citation = Citation(paragraph.cable_id, paragraph.number)
     quote = " … ".join(sentence for _, sentence in chosen)
     return f"“{quote}” {format_citations([citation])}", [citation]

@@ -7,11 +7,11 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from core.models import Entity, EntityType
 from core.settings import Settings
 from ingest.pipeline import ingest
-from qa.answer import UNSUPPORTED_NOTICE, UNSURE_NOTICE, Answer, Delta, Turn, answer, stream_answer
+from qa.answer import FIGURE_NOTICE, UNSUPPORTED_NOTICE, UNSURE_NOTICE, Answer, Delta, Turn, answer, stream_answer
 from qa.citations import REFUSAL, Citation
 from qa.filters import Filters, parse_entity
 from qa.prompt import answer_messages
-from qa.quotes import SentenceScorer
+from qa.quotes import SentenceScorer, quote_answer
 from qa.retrieve import Retriever, query_terms
 from tests.conftest import DATA, SAMPLE
 from tests.fakes import HashEmbedder, NoNER, UnsureRefuser
@@ -476,3 +476,27 @@ def test_a_claim_may_name_what_its_cable_says_elsewhere_though_no_entity_was_rec
     result = answer("What did Borg say about the Frontex patrols?", retriever=retriever,
                     chat_model=FakeListChatModel(responses=[claim]), mode="local")
     assert result.mode == "local" and result.text == claim
+
+
+def test_a_question_for_a_figure_is_quoted_with_the_sentence_that_states_it(retriever):
+    result = answer("How many arrivals did Borg say the government had counted?", retriever=retriever)
+    assert result.citations == (Citation("09VALLETTA123", 2),)
+    assert "2,775" in result.text and not result.abstained
+
+
+def test_a_question_for_a_figure_the_best_paragraph_does_not_state_is_not_answered_with_it(retriever):
+    question = "How much did the Frontex patrols off Malta cost?"
+    result = answer(question, retriever=retriever)
+    assert result.hits[0].record_id == "09VALLETTA123:3"  # about Frontex, and no figure in it
+    assert result.abstained and result.text == REFUSAL and not result.citations and result.notice == FIGURE_NOTICE
+    assert "".join(d.text for d in stream_answer(question, retriever=retriever) if isinstance(d, Delta)) == \
+        f"{FIGURE_NOTICE}\n\n{REFUSAL}"
+
+
+def test_a_quote_for_a_figure_shows_a_sentence_that_states_one(retriever):
+    question = "How many arrivals did Tripoli's lax patrols let through, as Borg blamed it?"
+    hits = [h for h in retriever.retrieve(question) if h.record_id == "09VALLETTA123:2"]
+    scorer = SentenceScorer(question)
+    assert scorer.rank(hits[0].stored.paragraph.text)[0][2] == "He blamed Tripoli for lax patrols."
+    text, citations = quote_answer(scorer, hits, max_sentences=1)
+    assert text.startswith("“Borg said the government had counted 2,775 arrivals") and citations == [Citation("09VALLETTA123", 2)]

@@ -1,6 +1,7 @@
 """Sentence choice for quotes and for the trimmed paragraphs the chat model reads."""
 
-from qa.quotes import SentenceScorer, capitalised_words, holds_all, names_and_numbers, split_sentences
+from qa.quotes import (SentenceScorer, asks_figure, capitalised_words, holds_all, names_and_numbers, split_sentences,
+                       stated_figures)
 
 SETTING = "Planning for Qadhafi's December visit to Spain has been complicated by contradictory requests."
 ANSWER = "The Leader must not be lodged above the first floor, since he refuses to ride in elevators."
@@ -86,3 +87,16 @@ def test_a_text_in_capitals_names_nothing():
     capitals = "(C) MARKSMAN STATED THAT IT WAS BRAVO, NOT CHAVEZ, WHO DEVELOPED THE PHILOSOPHY, ACCORDING TO HER."
     assert capitalised_words([capitals]) == set()
     assert names_and_numbers("According to his wife, Bravo devised it.", capitalised_words([capitals])) == ["Bravo"]
+
+
+def test_a_question_for_a_count_an_amount_or_a_rate_asks_for_a_figure():
+    assert asks_figure("How many F-35s did Norway propose to buy?")
+    assert asks_figure("At what total cost, and what share of the budget is that?")
+    assert not asks_figure("What did Borg say about the Frontex patrols?")
+    assert not asks_figure("Who numbered the paragraphs?")
+
+
+def test_years_days_of_a_month_names_and_the_question_s_own_numbers_are_no_figures():
+    text = "On August 13, 2004 the UAE gave $40 million in two tranches (5.1 percent); 13 August; the F-35 and UNSCR1701."
+    assert stated_figures(text, "What did the UAE give in two payments in 2004?") == ["$", "40", "million", "5.1", "percent"]
+    assert stated_figures("Borg met the Ambassador on March 3, 2009, about the F-16s.") == []
