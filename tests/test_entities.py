@@ -66,19 +66,45 @@ def test_spacy_labels_map_to_four_types(recognizer):
 
 
 def test_a_country_the_model_took_for_a_person_is_a_place_and_an_acronym_no_one():
-    class Span:
-        def __init__(self, text, label):
-            self.text, self.label_ = text, label
-
-    class FakeNLP:  # the spaCy model tags "Mali" PERSON in some sentences; this one always does
-        def pipe(self, texts, batch_size):
-            return [SimpleNamespace(ents=[Span("Mali", "PERSON"), Span("Keita", "PERSON"), Span("MANPADS", "PERSON")])
-                    for _ in texts]
-
     text = "Mali's president Keita met the Ambassador about MANPADS."
+    nlp = FakeNLP([("Mali", "PERSON"), ("Keita", "PERSON"), ("MANPADS", "PERSON")])
     cable = Cable("09X1", "2009-01-01", "Embassy Bamako", "UNCLASSIFIED", paragraphs=(Paragraph("09X1", 1, text),))
-    (tagged,) = Recognizer(FakeNLP()).tag([cable])
+    (tagged,) = Recognizer(nlp).tag([cable])
     assert tagged.paragraphs[0].entities == (Entity(LOC, "Mali"), Entity(PER, "Keita"))
+
+
+class FakeNLP:
+    """Tags the given words, wherever they stand, with the given labels, as the spaCy model sometimes does."""
+
+    def __init__(self, tags):
+        self.tags = tags
+
+    def pipe(self, texts, batch_size):
+        return [SimpleNamespace(text=text, ents=[self._span(text, word, label) for word, label in self.tags if word in text])
+                for text in texts]
+
+    @staticmethod
+    def _span(text, word, label):
+        return SimpleNamespace(text=word, label_=label, end_char=text.index(word) + len(word))
+
+
+def test_a_country_tagged_as_an_organisation_is_a_place_and_an_office_s_word_no_organisation():
+    text = "Justice Minister Beliz told Azerbaijan's envoy that the Ministry of Justice and Tajikistan agree."
+    nlp = FakeNLP([("Justice", "ORG"), ("Azerbaijan", "ORG"), ("Ministry of Justice", "ORG"), ("Tajikistan", "NORP")])
+    cable = Cable("09X1", "2009-01-01", "Embassy Baku", "UNCLASSIFIED", paragraphs=(Paragraph("09X1", 1, text),))
+    (tagged,) = Recognizer(nlp).tag([cable])
+    assert tagged.paragraphs[0].entities == (Entity(LOC, "Azerbaijan"), Entity(ORG, "Ministry of Justice"),
+                                             Entity(LOC, "Tajikistan"))
+
+
+def test_a_surname_tagged_as_an_organisation_or_a_place_is_the_person_named_in_full():
+    paragraphs = [
+        Paragraph("X", 1, "t", (Entity(PER, "Rene Preval"), Entity(PER, "Juan Chad"))),
+        Paragraph("X", 2, "t", (Entity(ORG, "Preval"), Entity(LOC, "Preval"), Entity(LOC, "Chad"),
+                                Entity(ORG, "MINUSTAH"))),
+    ]
+    merged = merge_names(paragraphs)
+    assert merged[1].entities == (Entity(PER, "Rene Preval"), Entity(LOC, "Chad"), Entity(ORG, "MINUSTAH"))
 
 
 def test_cables_in_capitals_do_not_yield_common_words_as_names(recognizer):
