@@ -139,6 +139,33 @@ def _split_signature(text: str) -> tuple[str, str]:
     return text[: m.start()].rstrip(), " ".join(dict.fromkeys(name.upper().split()))  # "PARDEW PARDEW" is one signer
 
 
+# Posts end cables with a pointer to their intranet site, after the last sentence and before the signer:
+# "Visit Embassy Cairo's Classified Website: http://www.state.sgov.gov/p/nea/cairo", "For more reporting
+# from Embassy Kuwait, visit: ...", "Please visit Paris' Classified Website at: ... PEKALA". The pointer
+# has the site's address after it (a sentence about a briefing "available on Embassy Rome's Classified
+# web site" has none).
+_WEBSITE = re.compile(r"(?:For more reporting from\b|\bvisit\b[^\n.]{0,60}?\bclassified\s+web\s?site\b)"
+                      r"(?=.*?(?:https?:|www\.|sgov\.gov|intelink))", re.IGNORECASE | re.DOTALL)
+# The signer after the site's address: "... /p/wha/ottawa\n\nCELLUCCI", "... index. cfm Tuttle", or a word
+# alone on the last line ("... /p/nea/kuwait/\n\njones").
+_SIGNER_AFTER = re.compile(r"\s([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?|[A-Z][a-z]+(?:[A-Z][a-z]+|-[A-Z][a-z]+)?)"
+                           r"\s*\.?\s*$|\n\s*([a-z]+)\s*$")
+
+
+def _split_signature_after_website(text: str) -> tuple[str, str]:
+    """(text, signer) for a last paragraph that ends with the post's website pointer and a signer after its
+    address, which no sentence ends before; the text is unchanged, and the signer "", otherwise.
+
+    The pointer itself stays: it is the cable's text, and it names the post.
+    """
+    m = _WEBSITE.search(text)
+    after = _SIGNER_AFTER.search(text, m.end()) if m else None
+    name = (after.group(1) or after.group(2)) if after else ""
+    if not name or any(w.upper() in _NOT_A_SIGNATURE for w in name.split()) or name.lower() in {"website", "site"}:
+        return text, ""
+    return text[: after.start()].rstrip(), " ".join(dict.fromkeys(name.upper().split()))
+
+
 def build_cable(source: CableSource) -> Cable:
     """Parse a cable's header fields and split it into clean numbered paragraphs."""
     preamble, raw_paragraphs = split_paragraphs(source.text)
@@ -191,6 +218,8 @@ def build_cable(source: CableSource) -> Cable:
     if cleaned:
         number, text, entities = cleaned[-1]
         text, signature = _split_signature(text)
+        if not signature:
+            text, signature = _split_signature_after_website(text)
         # A person tagged only in the signature is not named in the paragraph.
         only_signed = signature and signature.lower() not in text.lower()
         named = [e for e in entities if not (only_signed and e.type is EntityType.PER and e.name.upper() == signature)]

@@ -206,6 +206,22 @@ def test_the_signers_name_is_the_cables_not_its_last_paragraphs(ending, signer, 
     assert cable.paragraphs[-1].text == last
 
 
+POINTER = "Visit Valletta's Classified Website: http://www.state.sgov.gov/p/eur/valletta"
+
+
+@pytest.mark.parametrize("ending, signer", [
+    (f"{POINTER}\n\nCELLUCCI", "CELLUCCI"),
+    (f"{POINTER} index. cfm Tuttle", "TUTTLE"),
+    (f"{POINTER}/\n\njones", "JONES"),
+    (f"{POINTER}\n\nEND TEXT", ""),
+])
+def test_the_signer_after_the_post_s_website_pointer_is_the_cables(ending, signer):
+    source = replace(read_plain_cable(SIGNED.format(ending=ending), "09VALLETTA201.txt"), date="2009-03-05")
+    cable = build_cable(source)
+    assert cable.signature == signer
+    assert POINTER in cable.paragraphs[-1].text and (not signer or signer not in cable.paragraphs[-1].text.upper())
+
+
 def test_real_cables_signatures():
     shared_corpus()
     cable = read(RAW / "06BUCHAREST576.html")
@@ -214,3 +230,7 @@ def test_real_cables_signatures():
     assert ankara.signature == "WILSON" and "WILSON" not in ankara.paragraphs[-1].text
     buenos_aires = read(RAW / "06BUENOSAIRES1594.html")  # "End Comment  GUTIERREZ"
     assert buenos_aires.signature == "GUTIERREZ"
+    paris = read(SAMPLE)  # "... withdrawn. Please visit Paris' Classified Website at: http://...Portal:Fran ce PEKALA"
+    assert paris.signature == "PEKALA" and paris.paragraphs[-1].text.endswith("Portal:Fran ce")
+    kuwait = read(RAW / "08KUWAIT560.html")  # "For more reporting from Embassy Kuwait, visit: ... \n\njones"
+    assert kuwait.signature == "JONES" and kuwait.paragraphs[-1].text.endswith("/p/nea/kuwait/")
