@@ -130,11 +130,15 @@ _NOT_A_SIGNATURE = {"END", "ENDS", "ENDTEXT", "COMMENT", "SUMMARY", "NOTE", "TEX
                     "CONFIDENTIAL", "SECRET", "USE", "ONLY", *(w for h in _HANDLING for w in h.split())}
 
 
+def _is_signer(name: str) -> bool:
+    return bool(name) and not any(w.upper() in _NOT_A_SIGNATURE or set(w.upper()) == {"X"} for w in name.split())
+
+
 def _split_signature(text: str) -> tuple[str, str]:
     """(text, signer) for a cable's last paragraph; signer is "" when it ends with none."""
     m = _SIGNATURE.search(text)
     name = m and (m.group(1) or m.group(2))
-    if not name or any(w.upper() in _NOT_A_SIGNATURE or set(w.upper()) == {"X"} for w in name.split()):
+    if not _is_signer(name):
         return text, ""
     return text[: m.start()].rstrip(), " ".join(dict.fromkeys(name.upper().split()))  # "PARDEW PARDEW" is one signer
 
@@ -147,21 +151,30 @@ def _split_signature(text: str) -> tuple[str, str]:
 _WEBSITE = re.compile(r"(?:For more reporting from\b|\bvisit\b[^\n.]{0,60}?\bclassified\s+web\s?site\b)"
                       r"(?=.*?(?:https?:|www\.|sgov\.gov|intelink))", re.IGNORECASE | re.DOTALL)
 # The signer after the site's address: "... /p/wha/ottawa\n\nCELLUCCI", "... index. cfm Tuttle", or a word
-# alone on the last line ("... /p/nea/kuwait/\n\njones").
+# alone on the last line, after a blank one ("... /p/nea/kuwait/\n\njones").
 _SIGNER_AFTER = re.compile(r"\s([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)?|[A-Z][a-z]+(?:[A-Z][a-z]+|-[A-Z][a-z]+)?)"
-                           r"\s*\.?\s*$|\n\s*([a-z]+)\s*$")
+                           r"\s*\.?\s*$|\n\s*\n\s*([a-z]+)\s*$")
+
+
+def _is_address(word: str) -> bool:
+    return any(c in word for c in "/.:_?=")  # "...Portal:Unit ed_Kingdom"
 
 
 def _split_signature_after_website(text: str) -> tuple[str, str]:
-    """(text, signer) for a last paragraph that ends with the post's website pointer and a signer after its
-    address, which no sentence ends before; the text is unchanged, and the signer "", otherwise.
+    """(text, signer) for a last paragraph that ends with the post's website pointer and a signer right
+    after its address; the text is unchanged, and the signer "", otherwise.
 
     The pointer itself stays: it is the cable's text, and it names the post.
     """
     m = _WEBSITE.search(text)
     after = _SIGNER_AFTER.search(text, m.end()) if m else None
     name = (after.group(1) or after.group(2)) if after else ""
-    if not name or any(w.upper() in _NOT_A_SIGNATURE for w in name.split()) or name.lower() in {"website", "site"}:
+    # Right after the address, or after one piece of it that a line break cut off ("Portal:Fran ce",
+    # "index. cfm"), and rows of asterisks: not after a sentence ("... will travel to Paris.").
+    words = [w for w in text[: after.start()].split() if set(w) != {"*"}] if after else []
+    next_to_address = bool(words) and (_is_address(words[-1]) or (
+        len(words) > 1 and len(words[-1]) <= 4 and words[-1].isalpha() and _is_address(words[-2])))
+    if not next_to_address or not _is_signer(name) or name.lower() in {"website", "site"}:
         return text, ""
     return text[: after.start()].rstrip(), " ".join(dict.fromkeys(name.upper().split()))
 

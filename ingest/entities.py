@@ -119,12 +119,7 @@ def surname(name: str) -> str:
 
 def merge_names(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     """Write each person the same way throughout a cable: "Galharague" becomes "Roland Galharague"
-    when the cable names exactly one Galharague in full.
-
-    The one word counts as that person whatever type it was given: the model tags a surname alone as an
-    organisation or a place as often as a person ("Preval" ORG 26 times and PER 7 in one cable, beside
-    "Rene Preval"; "Erdogan" LOC), unless it is a country's name.
-    """
+    when the cable names exactly one Galharague in full."""
     full_by_surname: dict[str, set[str]] = {}
     for paragraph in paragraphs:
         for entity in paragraph.entities:
@@ -134,8 +129,7 @@ def merge_names(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     for paragraph in paragraphs:
         entities: list[Entity] = []
         for entity in paragraph.entities:
-            one_word = len(entity.name.split()) == 1
-            if one_word and (entity.type is EntityType.PER or entity.name.lower() not in _country_names()):
+            if entity.type is EntityType.PER and len(entity.name.split()) == 1:
                 fulls = full_by_surname.get(entity.name.lower(), set())
                 if len(fulls) == 1:
                     entity = Entity(EntityType.PER, next(iter(fulls)))
@@ -187,16 +181,19 @@ def _country_names() -> frozenset[str]:
     return frozenset(n.lower() for c in pycountry.countries for n in (c.name, getattr(c, "common_name", "")) if n)
 
 
-# Words after an office's name: the model takes "Justice" of "Justice Minister Beliz" and "Supreme" of
-# "Supreme Leader Khamenei" for organisations.
-_OFFICE_HOLDERS = frozenset("""minister ministers ministry leader secretary spokesman spokeswoman spokesperson chief
-    commissioner official officials attache adviser advisor""".split())
+# The model takes the portfolio before an office for an organisation: "Justice" of "Justice Minister
+# Beliz", "Supreme" of "Supreme Leader Khamenei". Only these words, and only before these titles: "UN
+# Secretary General", "EU officials" and "Hamas leader" name organisations.
+_PORTFOLIOS = frozenset("""justice interior foreign defense defence finance supreme economy economic trade health
+    education agriculture energy transport transportation labor labour culture information environment industry
+    tourism commerce planning communications telecommunications""".split())
+_OFFICE_HOLDERS = frozenset("minister ministers ministry leader secretary commissioner".split())
 
 
 def _office_word(name: str, after: str) -> bool:
-    """Whether the name is one ordinary word naming an office, as the text after it shows."""
+    """Whether the name is a portfolio's word that the text after it shows to be part of an office's title."""
     following = after[:24].split()[:1]
-    return (len(name.split()) == 1 and _is_dictionary_word(name.lower()) and bool(following)
+    return (name.lower() in _PORTFOLIOS and not name.isupper() and bool(following)
             and following[0].lower().strip(".,;:") in _OFFICE_HOLDERS)
 
 

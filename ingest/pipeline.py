@@ -22,7 +22,7 @@ from ingest.entities import NER_MODEL, Recognizer
 from ingest.readers import SUFFIXES, CableSource, read_cable_file, read_csv_rows
 
 # Bump when parsing changes what is stored, so that a re-ingest rewrites every cable.
-PIPELINE_VERSION = "13"
+PIPELINE_VERSION = "14"
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 
 

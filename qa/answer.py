@@ -147,7 +147,7 @@ def stream_answer(
         yield Answer(text=REFUSAL, abstained=True, timings=timings, **base)
         return
 
-    notice = None
+    fallback = None  # why the chat model gave way to quotes
     scorer = SentenceScorer(search_for, retriever.embedder, retriever.query_vector(search_for))
     if chat_model is not None:
         result, prompt_tokens, looked = None, [], False
@@ -160,7 +160,7 @@ def stream_answer(
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to quotes, visibly
                 failure = f"The chat model failed ({type(exc).__name__}: {exc})"
                 if not looked:
-                    notice = f"{failure}; showing quotes instead."
+                    fallback = failure
                     break
                 # The model already read the best paragraphs and found no answer there: no quote of them.
                 result = result or dict(text=REFUSAL, abstained=True, notice=f"{failure}.")
@@ -175,7 +175,7 @@ def stream_answer(
             # model, reading it, could not answer from (on the dev and held-out questions such quotes
             # were gold once in eleven), so the cables don't say, with the closest paragraphs as related.
             result = result or dict(text=REFUSAL, abstained=True, notice=UNSUPPORTED_NOTICE)
-        if notice is None:
+        if fallback is None:
             if result.get("abstained"):
                 if result.get("notice"):
                     yield Delta(f"{result['notice']}\n\n")
@@ -186,10 +186,11 @@ def stream_answer(
     if asks_figure(search_for) and not stated_figures(hits[0].stored.paragraph.text, search_for):
         # A quote of it would cite a paragraph that cannot hold the answer.
         timings["total"] = time.perf_counter() - start
-        notice = f"{notice}\n\n{FIGURE_NOTICE}" if notice else FIGURE_NOTICE
+        notice = f"{fallback}.\n\n{FIGURE_NOTICE}" if fallback else FIGURE_NOTICE
         yield Delta(f"{notice}\n\n{REFUSAL}")
         yield Answer(text=REFUSAL, abstained=True, notice=notice, timings=timings, **base)
         return
+    notice = f"{fallback}; showing quotes instead." if fallback else None
     text, citations = quote_answer(scorer, hits)
     timings["total"] = time.perf_counter() - start
     if notice:
@@ -368,7 +369,9 @@ def stream_with_model(question: str, history: Sequence[Turn], filters: Filters, 
         yield Delta(f"{notice}\n\n")
     for event in stream_answer(question, history, filters, retriever=retriever, chat_model=chat_model,
                                mode=mode if chat_model is not None else "quotes", k=k):
-        yield replace(event, notice=notice) if isinstance(event, Answer) and notice else event
+        if isinstance(event, Answer) and notice:
+            event = replace(event, notice=f"{notice}\n\n{event.notice}" if event.notice else notice)
+        yield event
 
 
 def answer(question: str, history: Sequence[Turn] = (), filters: Filters = Filters(), **kwargs) -> Answer:

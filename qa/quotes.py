@@ -167,16 +167,20 @@ def novelty(claim: str, question: str) -> float:
     return sum(term_weight(t) for t in unasked(terms, question)) / total if total else 0.0
 
 
-# A question that asks for a figure: "how many", "how much", "what price/rate/share ...".
-_ASKS_FIGURE = re.compile(r"\b(?:how (?:many|much)|by how much|at what (?:total )?cost"
-                          r"|what (?:total |exact |approximate )?"
-                          r"(?:price|rate|value|amount|share|percentage|proportion|sum|cost|total|number|figure)s?)\b",
+# A question that asks for a figure: "how many", "how much" money or "how much did ...", "what price/rate/
+# share ...". Not "how much influence does Iran have", "how much of a threat", "what values".
+_ASKS_FIGURE = re.compile(r"\b(?:how many|how much(?= (?:did|does|do|was|were|is|are|will|would|had|has|have|could|can"
+                          r"|money|cash|aid|funding|funds|revenue|oil|gas|of the|more|less)\b)|by how much"
+                          r"|at what (?:total )?cost|what (?:total |exact |approximate )?"
+                          r"(?:price|rate|value|amount|share|percentage|proportion|sum|cost|total|number|figure))\b",
                           re.IGNORECASE)
-_FIGURE_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
-                 "sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion billions "
-                 "trillion dozen dozens half third quarter percent").split()
-# Digits not inside a word ("F-35", "UNSCR1701" are names), or a figure's word; "$" and "%" stand alone.
-_FIGURE = re.compile(rf"(?<![\w/-])\d[\d,.]*(?![\w/])|\b(?:{'|'.join(_FIGURE_WORDS)})\b|[$%€£]",
+_FIGURE_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+                 "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds "
+                 "thousand thousands million millions billion billions trillion dozen dozens half third quarter "
+                 "percent twice double doubled triple tripled").split()
+# Digits not inside a word ("F-35", "UNSCR1701" are names), with a unit the cables glue on ("USD 40m",
+# "1.2bn", "5pct"), or a figure's word; "$" and "%" stand alone.
+_FIGURE = re.compile(rf"(?<![\w/-])\d[\d,.]*(?:m|mn|bn|k|pct)?(?![\w/])|\b(?:{'|'.join(_FIGURE_WORDS)})\b|[$%€£]",
                      re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _MONTHS = frozenset("january february march april may june july august september october november december "

@@ -214,12 +214,16 @@ POINTER = "Visit Valletta's Classified Website: http://www.state.sgov.gov/p/eur/
     (f"{POINTER} index. cfm Tuttle", "TUTTLE"),
     (f"{POINTER}/\n\njones", "JONES"),
     (f"{POINTER}\n\nEND TEXT", ""),
+    (f"{POINTER}\n\nXXXXXXXXXXXX", ""),
+    (f"{POINTER}\n\nThe Ambassador will travel to Paris.", ""),  # a sentence, not a signer
+    (f"{POINTER[:-3]}\nlta", ""),  # the address cut by a line break
 ])
 def test_the_signer_after_the_post_s_website_pointer_is_the_cables(ending, signer):
     source = replace(read_plain_cable(SIGNED.format(ending=ending), "09VALLETTA201.txt"), date="2009-03-05")
     cable = build_cable(source)
     assert cable.signature == signer
-    assert POINTER in cable.paragraphs[-1].text and (not signer or signer not in cable.paragraphs[-1].text.upper())
+    last = cable.paragraphs[-1].text
+    assert POINTER[:-3] in last and (signer not in last.upper() if signer else last.endswith(ending.split()[-1]))
 
 
 def test_real_cables_signatures():

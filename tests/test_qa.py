@@ -7,7 +7,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from core.models import Entity, EntityType
 from core.settings import Settings
 from ingest.pipeline import ingest
-from qa.answer import FIGURE_NOTICE, UNSUPPORTED_NOTICE, UNSURE_NOTICE, Answer, Delta, Turn, answer, stream_answer
+from qa.answer import (FIGURE_NOTICE, UNSUPPORTED_NOTICE, UNSURE_NOTICE, Answer, Delta, Turn, answer, stream_answer,
+                       stream_with_model)
 from qa.citations import REFUSAL, Citation
 from qa.filters import Filters, parse_entity
 from qa.prompt import answer_messages
@@ -493,10 +494,29 @@ def test_a_question_for_a_figure_the_best_paragraph_does_not_state_is_not_answer
         f"{FIGURE_NOTICE}\n\n{REFUSAL}"
 
 
+def test_a_failed_model_s_fallback_to_quotes_refuses_a_figure_the_best_paragraph_does_not_state(retriever):
+    class Broken(FakeListChatModel):
+        def _stream(self, *args, **kwargs):
+            raise RuntimeError("model file missing")
+
+    question = "How much did the Frontex patrols off Malta cost?"
+    result = answer(question, retriever=retriever, chat_model=Broken(responses=["x"]), mode="local")
+    assert result.abstained and result.mode == "quotes" and not result.citations
+    assert result.notice == f"The chat model failed (RuntimeError: model file missing).\n\n{FIGURE_NOTICE}"
+
+    def missing(mode):
+        from core.errors import ModelError
+        raise ModelError("no model file")
+
+    events = list(stream_with_model(question, (), Filters(), retriever=retriever, model_for=missing, mode="local"))
+    assert events[-1].notice == f"Quotes only: no model file\n\n{FIGURE_NOTICE}" and events[-1].abstained
+
+
 def test_a_quote_for_a_figure_shows_a_sentence_that_states_one(retriever):
     question = "How many arrivals did Tripoli's lax patrols let through, as Borg blamed it?"
     hits = [h for h in retriever.retrieve(question) if h.record_id == "09VALLETTA123:2"]
     scorer = SentenceScorer(question)
     assert scorer.rank(hits[0].stored.paragraph.text)[0][2] == "He blamed Tripoli for lax patrols."
     text, citations = quote_answer(scorer, hits, max_sentences=1)
-    assert text.startswith("“Borg said the government had counted 2,775 arrivals") and citations == [Citation("09VALLETTA123", 2)]
+    assert text.startswith("“Borg said the government had counted 2,775 arrivals")
+    assert citations == [Citation("09VALLETTA123", 2)]

@@ -94,9 +94,16 @@ def test_a_question_for_a_count_an_amount_or_a_rate_asks_for_a_figure():
     assert asks_figure("At what total cost, and what share of the budget is that?")
     assert not asks_figure("What did Borg say about the Frontex patrols?")
     assert not asks_figure("Who numbered the paragraphs?")
+    assert asks_figure("How much cash did the UAE give?") and asks_figure("How much did the airport earn?")
+    for question in ["How much influence does Iran have in Iraq?", "How much of a threat is AQIM?",
+                     "What values did the minister say Turkey shares with Europe?"]:
+        assert not asks_figure(question), question
 
 
 def test_years_days_of_a_month_names_and_the_question_s_own_numbers_are_no_figures():
-    text = "On August 13, 2004 the UAE gave $40 million in two tranches (5.1 percent); 13 August; the F-35 and UNSCR1701."
-    assert stated_figures(text, "What did the UAE give in two payments in 2004?") == ["$", "40", "million", "5.1", "percent"]
+    text = "On August 13, 2004 the UAE gave $40 million in two tranches (5.1 percent); 13 August; F-35s; UNSCR1701."
+    figures = ["$", "40", "million", "5.1", "percent"]
+    assert stated_figures(text, "What did the UAE give in two payments in 2004?") == figures
     assert stated_figures("Borg met the Ambassador on March 3, 2009, about the F-16s.") == []
+    figures = ["40m", "1.2bn", "5pct", "seventeen"]
+    assert stated_figures("Aid rose to USD 40m, 1.2bn in all, up 5pct; seventeen donors.") == figures
