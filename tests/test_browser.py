@@ -186,3 +186,15 @@ def test_uploaded_cables_are_ingested_with_a_report_and_a_bad_file_gets_a_reason
     page.get_by_role("combobox", name="Cables", exact=True).click()
     assert page.get_by_role("option", name="07REYKJAVIK42").count() == 1
     assert page.dialogs == [] and page.evaluate("window.__xss") is None
+
+
+def test_the_chosen_answer_mode_shows_as_chosen_under_the_pointer(page):
+    chosen = page.locator('#cableqa-mode input[type="radio"][value="quotes"]')
+    chosen.click()
+    page.focus("#cableqa-question textarea")  # then the question is typed,
+    chosen.hover()  # with the pointer resting on the mode just chosen
+    page.wait_for_timeout(200)
+    assert chosen.is_checked() and chosen.evaluate("e => e.matches(':hover')")
+    under_pointer = chosen.evaluate("e => getComputedStyle(e).backgroundColor")
+    page.mouse.move(0, 0)
+    assert under_pointer == chosen.evaluate("e => getComputedStyle(e).backgroundColor") != "rgb(255, 255, 255)"
