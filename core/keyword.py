@@ -67,6 +67,16 @@ def _ascii_lower(text: str) -> str:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+def fts_phrase(text: str) -> str:
+    """The text as one FTS5 phrase (its double quotes dropped): matched word for word, never as syntax."""
+    return '"' + text.replace('"', "") + '"'
+
+
+def fts_any(texts: Iterable[str]) -> str:
+    """An FTS5 query for any of the texts, each as a phrase."""
+    return " OR ".join(fts_phrase(t) for t in texts)
+
+
 class KeywordIndex:
     """BM25 search and the entity catalogue over the stored paragraphs."""
 
@@ -187,7 +197,7 @@ class KeywordIndex:
         """(record id, BM25 score, higher is better) of the paragraphs matching any term, best first."""
         if not terms:
             return []
-        match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        match = fts_any(terms)
         sql = (
             "SELECT p.record_id, -bm25(paragraph_text) AS score FROM paragraph_text "
             "JOIN paragraph p ON p.rowid = paragraph_text.rowid "
@@ -206,7 +216,7 @@ class KeywordIndex:
                     self._term_counts.clear()
                 self._term_counts[key] = self.db.execute(
                     "SELECT COUNT(*) FROM (SELECT rowid FROM paragraph_text WHERE paragraph_text MATCH ? LIMIT ?)",
-                    ('"' + term.replace('"', "") + '"', cap + 1),
+                    (fts_phrase(term), cap + 1),
                 ).fetchone()[0]
             counts[term] = self._term_counts[key]
         return counts

@@ -130,17 +130,19 @@ _NOT_A_SIGNATURE = {"END", "ENDS", "ENDTEXT", "COMMENT", "SUMMARY", "NOTE", "TEX
                     "CONFIDENTIAL", "SECRET", "USE", "ONLY", *(w for h in _HANDLING for w in h.split())}
 
 
-def _is_signer(name: str) -> bool:
-    return bool(name) and not any(w.upper() in _NOT_A_SIGNATURE or set(w.upper()) == {"X"} for w in name.split())
+def _signer(name: str | None) -> str:
+    """The signer the name at a cable's end stands for, in capitals ("PARDEW PARDEW" is one signer), or ""
+    for markers, classification words and redactions."""
+    if not name or any(w.upper() in _NOT_A_SIGNATURE or set(w.upper()) == {"X"} for w in name.split()):
+        return ""
+    return " ".join(dict.fromkeys(name.upper().split()))
 
 
 def _split_signature(text: str) -> tuple[str, str]:
     """(text, signer) for a cable's last paragraph; signer is "" when it ends with none."""
     m = _SIGNATURE.search(text)
-    name = m and (m.group(1) or m.group(2))
-    if not _is_signer(name):
-        return text, ""
-    return text[: m.start()].rstrip(), " ".join(dict.fromkeys(name.upper().split()))  # "PARDEW PARDEW" is one signer
+    signer = _signer(m and (m.group(1) or m.group(2)))
+    return (text[: m.start()].rstrip(), signer) if signer else (text, "")
 
 
 # Posts end cables with a pointer to their intranet site, after the last sentence and before the signer:
@@ -174,9 +176,8 @@ def _split_signature_after_website(text: str) -> tuple[str, str]:
     words = [w for w in text[: after.start()].split() if set(w) != {"*"}] if after else []
     next_to_address = bool(words) and (_is_address(words[-1]) or (
         len(words) > 1 and len(words[-1]) <= 4 and words[-1].isalpha() and _is_address(words[-2])))
-    if not next_to_address or not _is_signer(name) or name.lower() in {"website", "site"}:
-        return text, ""
-    return text[: after.start()].rstrip(), " ".join(dict.fromkeys(name.upper().split()))
+    signer = _signer(name) if next_to_address and name.lower() not in {"website", "site"} else ""
+    return (text[: after.start()].rstrip(), signer) if signer else (text, "")
 
 
 def build_cable(source: CableSource) -> Cable:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from core.keyword import KeywordIndex
+from core.keyword import KeywordIndex, fts_any
 from core.models import Entity, EntityType
 from core.store import ENTITY_FIELDS, date_number
 
@@ -124,11 +124,6 @@ def named_paragraphs(entity_type: EntityType, keys: Sequence[str]) -> tuple[str,
     return f"SELECT paragraph FROM entity WHERE type = ? AND key COLLATE NOCASE IN ({','.join('?' * len(keys))})", [entity_type.value, *keys]
 
 
-def _phrases(words: Sequence[str]) -> str:
-    """An FTS5 query for any of these names, each as a phrase."""
-    return " OR ".join('"' + w.replace('"', "") + '"' for w in words)
-
-
 def resolve(filters: Filters, keyword: KeywordIndex) -> Clauses:
     """Turn filters into a Chroma where and an SQL clause over the keyword index's tables."""
     where: list[dict] = []
@@ -148,13 +143,13 @@ def resolve(filters: Filters, keyword: KeywordIndex) -> Clauses:
             else:
                 named = _NAMED_HERE.format(marks=",".join("?" * len(keys)))
             sql.append(f"({named} OR {_WRITTEN})")
-            params += [entity.type.value, *keys, _phrases(keys)]
+            params += [entity.type.value, *keys, fts_any(keys)]
         else:
             # A name the NER model did not tag ("ZAPAD 2009") still filters: by the words themselves.
             unknown.append(entity)
             documents.append({"$contains": entity.name})
             sql.append(_WRITTEN)
-            params.append(_phrases([entity.name]))
+            params.append(fts_any([entity.name]))
     if filters.cables:
         cables = [c.strip().upper() for c in filters.cables]
         where.append({"cable": {"$in": cables}})
