@@ -183,6 +183,12 @@ _FIGURE_WORDS = ("one two three four five six seven eight nine ten eleven twelve
 _FIGURE = re.compile(rf"(?<![\w/-])\d[\d,.]*(?:m|mn|bn|k|pct)?(?![\w/])|\b(?:{'|'.join(_FIGURE_WORDS)})\b|[$%€£]",
                      re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A year's shape that counts something: "2000 troops", "1500 refugees" (a plural in lower case follows;
+# "2008 elections" passes too, which only spares a refusal).
+_COUNTED = re.compile(r" (?!(?:was|has|does)\b)[a-z]+[^s\W]s\b")
+# "one" that counts nothing: "one of the officials", "one another", "no one", "the one who".
+_PRONOUN_AFTER = re.compile(r"\s+(?:of|another|who|which|that)\b|['’]s\b", re.IGNORECASE)
+_PRONOUN_BEFORE = re.compile(r"\b(?:no|any|every|each|the|this|that|which)\s+$", re.IGNORECASE)
 _MONTHS = frozenset("january february march april may june july august september october november december "
                     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
@@ -194,12 +200,18 @@ def asks_figure(question: str) -> bool:
 
 def stated_figures(text: str, question: str = "") -> list[str]:
     """The figures the text states that the question does not: its numbers and number words, less years
-    and days of a month ("August 13", "13 August"), which date something rather than count it."""
+    and days of a month ("August 13", "13 August"), which date something rather than count it, and "one"
+    that stands for a person or thing ("one of the officials", "no one")."""
     asked = {m.group(0).lower().rstrip(",.") for m in _FIGURE.finditer(question)}
     found = []
     for m in _FIGURE.finditer(text):
         figure = m.group(0).rstrip(",.")
-        if figure.lower() in asked or _YEAR.fullmatch(figure):
+        if figure.lower() in asked:
+            continue
+        if _YEAR.fullmatch(figure) and not _COUNTED.match(text, m.end()):
+            continue
+        if figure.lower() == "one" and (_PRONOUN_AFTER.match(text, m.end())
+                                        or _PRONOUN_BEFORE.search(text[max(0, m.start() - 8):m.start()])):
             continue
         if figure.isdigit() and int(figure) <= 31:
             before = text[max(0, m.start() - 12):m.start()].lower().split()[-1:]
