@@ -186,9 +186,10 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 # A year's shape that counts something: "2000 troops", "1500 refugees" (a plural in lower case follows;
 # "2008 elections" passes too, which only spares a refusal).
 _COUNTED = re.compile(r" (?!(?:was|has|does)\b)[a-z]+[^s\W]s\b")
-# "one" that counts nothing: "one of the officials", "one another", "no one", "the one who".
-_PRONOUN_AFTER = re.compile(r"\s+(?:of|another|who|which|that)\b|['’]s\b", re.IGNORECASE)
-_PRONOUN_BEFORE = re.compile(r"\b(?:no|any|every|each|the|this|that|which)\s+$", re.IGNORECASE)
+# "one" that counts nothing: "no one", "one another", "one's". Not "one of the officials", which may be
+# the answer to "how many of them" (a figure taken for none would refuse a paragraph that answers).
+_PRONOUN_AFTER = re.compile(r"\s+another\b|['’]s\b", re.IGNORECASE)
+_PRONOUN_BEFORE = re.compile(r"\b(?:no|any|every|each)\s+$", re.IGNORECASE)
 _MONTHS = frozenset("january february march april may june july august september october november december "
                     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
@@ -201,7 +202,7 @@ def asks_figure(question: str) -> bool:
 def stated_figures(text: str, question: str = "") -> list[str]:
     """The figures the text states that the question does not: its numbers and number words, less years
     and days of a month ("August 13", "13 August"), which date something rather than count it, and "one"
-    that stands for a person or thing ("one of the officials", "no one")."""
+    that stands for nobody in particular ("no one", "one another")."""
     asked = {m.group(0).lower().rstrip(",.") for m in _FIGURE.finditer(question)}
     found = []
     for m in _FIGURE.finditer(text):

@@ -109,8 +109,9 @@ def test_years_days_of_a_month_names_and_the_question_s_own_numbers_are_no_figur
     assert stated_figures("Aid rose to USD 40m, 1.2bn in all, up 5pct; seventeen donors.") == figures
 
 
-def test_a_year_s_shape_that_counts_is_a_figure_and_one_that_stands_for_someone_is_not():
+def test_a_year_s_shape_that_counts_is_a_figure_and_one_that_stands_for_nobody_is_not():
     assert stated_figures("In 2006 Spain sent 2000 troops and 1500 police officers.") == ["2000", "1500"]
     assert stated_figures("The year 2004 was calm; 2008 saw the crisis.") == []
-    assert stated_figures("One of the officials said no one knew; the one who did left.") == []
-    assert stated_figures("Only one minister, and one of his aides' two cars.") == ["one", "two"]
+    assert stated_figures("No one knew, and they blamed one another; one's guess was as good as any.") == []
+    # "one of" may answer "how many of them": it counts.
+    assert stated_figures("Only one minister, and one of his aides' two cars.") == ["one", "one", "two"]
