@@ -1,7 +1,11 @@
 """Sentence choice for quotes and for the trimmed paragraphs the chat model reads."""
 
-from qa.quotes import (SentenceScorer, asks_figure, capitalised_words, holds_all, names_and_numbers, split_sentences,
-                       stated_figures)
+from core.models import Paragraph
+from core.store import StoredParagraph
+from qa.citations import Citation
+from qa.quotes import (SentenceScorer, asks_figure, capitalised_words, holds_all, names_and_numbers, quote_answer,
+                       split_sentences, stated_figures)
+from qa.retrieve import Hit
 
 SETTING = "Planning for Qadhafi's December visit to Spain has been complicated by contradictory requests."
 ANSWER = "The Leader must not be lodged above the first floor, since he refuses to ride in elevators."
@@ -109,9 +113,29 @@ def test_years_days_of_a_month_names_and_the_question_s_own_numbers_are_no_figur
     assert stated_figures("Aid rose to USD 40m, 1.2bn in all, up 5pct; seventeen donors.") == figures
 
 
-def test_a_year_s_shape_that_counts_is_a_figure_and_one_that_stands_for_nobody_is_not():
-    assert stated_figures("In 2006 Spain sent 2000 troops and 1500 police officers.") == ["2000", "1500"]
-    assert stated_figures("The year 2004 was calm; 2008 saw the crisis.") == []
-    assert stated_figures("No one knew, and they blamed one another; one's guess was as good as any.") == []
-    # "one of" may answer "how many of them": it counts.
+def test_a_number_of_a_year_s_shape_counts_after_a_word_of_quantity_or_before_a_plural():
+    assert stated_figures("In 2006 Spain sent 2000 troops and some 1950 police officers.") == ["2000", "1950"]
+    for text in ["close to 2000 EULEX police", "approximately 2000 USD", "SOME 2000 TROOPS", "about 2000 U.S. troops",
+                 "rose to over 2000 from 2008", "2000 refugees crossed"]:
+        assert stated_figures(text) == ["2000"], text
+    for text in ["The year 2004 was calm.", "since 1999", "On August 13, 2004 it rained.", "(2004)", "a 1994 plane crash",
+                 "between 2005 and 2008.", "in 2009 talks resumed", "by early 2010 the plan", "the drawn-out 2002 mobilization"]:
+        assert stated_figures(text) == [], text
+
+
+def test_one_that_counts_nobody_is_no_figure_and_no_one_is_zero():
+    assert stated_figures("They blamed one another; one's guess was as good as any one else's.") == []
+    # "No one was killed" answers "how many"; "one of" may answer "how many of them".
+    assert stated_figures("No one was killed.") == ["one"]
     assert stated_figures("Only one minister, and one of his aides' two cars.") == ["one", "one", "two"]
+
+
+def test_a_quote_holds_the_paragraph_s_three_best_sentences_in_its_order():
+    text = ("The Ambassador met him on March 3. He blamed Tripoli for lax patrols. The weather was fine. "
+            "Malta counted 2,775 arrivals from Libya. Borg wants Frontex patrols off Libya.")
+    hit = Hit(StoredParagraph(Paragraph("09VALLETTA123", 2, text), None, "Valletta", "", ()), 1.0)
+    quote, citations = quote_answer(SentenceScorer("Why did Borg blame Tripoli and want Frontex patrols off Libya?"), [hit])
+    # An ellipsis stands where sentences were left out, and only there.
+    assert quote == ("“He blamed Tripoli for lax patrols. … Malta counted 2,775 arrivals from Libya. Borg wants Frontex "
+                     "patrols off Libya.” (09VALLETTA123 ¶2)")
+    assert citations == [Citation("09VALLETTA123", 2)]
