@@ -206,17 +206,17 @@ def asks_figure(question: str) -> bool:
 
 def _dates(text: str, m: re.Match) -> bool:
     """Whether the number of a year's shape that m found in text dates something rather than counts."""
-    before = text[max(0, m.start() - 16):m.start()].lower().split()[-1:]
-    word = before[0].strip(".,;:(\"“") if before else ""
-    if word in _DATE_CUES or word in _MONTHS or re.fullmatch(r"\d{1,2},", before[0] if before else ""):
+    last = (text[max(0, m.start() - 16):m.start()].lower().split() or [""])[-1]
+    word = last.strip(".,;:(\"“")
+    if word in _DATE_CUES or word in _MONTHS or re.fullmatch(r"\d{1,2},", last):  # "August 13, 2004"
         return True
     return word not in _QUANTITY_CUES and not _PLURAL_FOLLOWS.match(text, m.end())
 
 
 def stated_figures(text: str, question: str = "") -> list[str]:
     """The figures the text states that the question does not: its numbers and number words, less years
-    ("in 2004"; "some 2000 people" and "2000 troops" count) and days of a month ("August 13", "13 August"), which date
-    something rather than count it, and "one" that counts nobody ("any one", "one another")."""
+    ("in 2004"; "some 2000 people" and "2000 troops" count) and days of a month ("August 13", "13
+    August"), which date something rather than count it, and "one" that counts nobody ("one another")."""
     asked = {m.group(0).lower().rstrip(",.") for m in _FIGURE.finditer(question)}
     found = []
     for m in _FIGURE.finditer(text):
