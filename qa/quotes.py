@@ -194,7 +194,7 @@ _PLURAL_FOLLOWS = re.compile(r"\s+(?!(?:was|has|does|is)\b)[^\W\d_]+[^\WsS][sS]\
 # "one" that counts nobody: "any one", "one another", "one's". "No one" may answer "how many" (none),
 # and "one of the officials" may answer "how many of them": both count.
 _PRONOUN_AFTER = re.compile(r"\s+another\b|['’]s\b", re.IGNORECASE)
-_PRONOUN_BEFORE = re.compile(r"\b(?:any|every|each)\s+$", re.IGNORECASE)
+_PRONOUN_BEFORE = frozenset({"any", "every", "each"})
 _MONTHS = frozenset("january february march april may june july august september october november december "
                     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
@@ -204,9 +204,14 @@ def asks_figure(question: str) -> bool:
     return _ASKS_FIGURE.search(question) is not None
 
 
+def _word_before(text: str, position: int) -> str:
+    """The word that ends just before position, in lower case, with its punctuation ("" at the start)."""
+    return (text[max(0, position - 16):position].lower().split() or [""])[-1]
+
+
 def _dates(text: str, m: re.Match) -> bool:
     """Whether the number of a year's shape that m found in text dates something rather than counts."""
-    last = (text[max(0, m.start() - 16):m.start()].lower().split() or [""])[-1]
+    last = _word_before(text, m.start())
     word = last.strip(".,;:(\"“")
     if word in _DATE_CUES or word in _MONTHS or re.fullmatch(r"\d{1,2},", last):  # "August 13, 2004"
         return True
@@ -225,13 +230,11 @@ def stated_figures(text: str, question: str = "") -> list[str]:
             continue
         if _YEAR.fullmatch(figure) and _dates(text, m):
             continue
-        if figure.lower() == "one" and (_PRONOUN_AFTER.match(text, m.end())
-                                        or _PRONOUN_BEFORE.search(text[max(0, m.start() - 8):m.start()])):
+        if figure.lower() == "one" and (_PRONOUN_AFTER.match(text, m.end()) or _word_before(text, m.start()) in _PRONOUN_BEFORE):
             continue
         if figure.isdigit() and int(figure) <= 31:
-            before = text[max(0, m.start() - 12):m.start()].lower().split()[-1:]
             after = text[m.end():m.end() + 12].lower().split()[:1]
-            if any(w.strip(".,;:") in _MONTHS for w in before + after):
+            if any(w.strip(".,;:") in _MONTHS for w in [_word_before(text, m.start()), *after]):
                 continue
         found.append(figure)
     return found
